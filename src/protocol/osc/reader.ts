@@ -26,7 +26,7 @@ export class OscReader {
 
   /** Parses the address and the type tags of the message in `bytes[offset, offset+length)`. */
   reset(bytes: Uint8Array, offset = 0, length = bytes.length - offset): OscError | null {
-    if (this.bytes.buffer !== bytes.buffer || this.bytes.byteOffset !== bytes.byteOffset) {
+    if (this.bytes !== bytes) {
       this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     }
     this.bytes = bytes;

@@ -18,7 +18,7 @@ export class OscWriter {
   error: OscError | null = null;
 
   begin(buf: Uint8Array, offset: number, address: string, tags: string): this {
-    if (this.buf.buffer !== buf.buffer || this.buf.byteOffset !== buf.byteOffset) {
+    if (this.buf !== buf) {
       this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     }
     this.buf = buf;
@@ -31,6 +31,7 @@ export class OscWriter {
     if (this.room(pad4(tags.length + 2))) {
       this.buf[this.pos] = 0x2c;
       this.pos += 1 + writeUtf8(this.buf, this.pos + 1, tags);
+      this.buf[this.pos++] = 0;
       this.zeroPad();
     }
     return this;
