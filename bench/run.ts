@@ -1,0 +1,19 @@
+/**
+ * `npm run bench`: prints speed and quality figures (medians, ratios). Nothing here is a
+ * pass/fail check; compare the figures with the targets in the README.
+ * `npm run bench -- protocol codec` runs only the named groups.
+ */
+import { existsSync } from 'node:fs';
+
+const groups: Record<string, () => Promise<void>> = {
+  protocol: async () => (await import('./protocol.ts')).benchProtocol(),
+};
+if (existsSync(new URL('./codec.ts', import.meta.url))) groups.codec = async () => (await import('./codec.ts')).benchCodec();
+if (existsSync(new URL('./dsp.ts', import.meta.url))) groups.dsp = async () => (await import('./dsp.ts')).benchDsp();
+
+const wanted = process.argv.slice(2);
+console.log(`aoo-node bench — node ${process.version}, ${new Date().toISOString()}`);
+for (const [name, run] of Object.entries(groups)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  await run();
+}
