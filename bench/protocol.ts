@@ -1,4 +1,4 @@
-import OSC from 'osc-js';
+import { TypedMessage } from '../test/support/osc-js.ts';
 import { decodeBinaryDataInto, emptySinkData, encodeBinaryData } from '../src/protocol/aoo/sink/data.ts';
 import { type OscMessage, decodeOscMessage, encodeOscMessage } from '../src/protocol/osc/index.ts';
 import { decodeAoo } from '../src/protocol/aoo/messages.ts';
@@ -42,14 +42,14 @@ export async function benchProtocol(): Promise<void> {
     ],
   ];
   for (const [label, msg] of messages) {
-    const oracle = new OSC.TypedMessage(msg.address, msg.args.map((a) => ('value' in a ? { type: a.type, value: a.value } : { type: a.type, value: null })) as never);
+    const oracle = new TypedMessage(msg.address, msg.args.map((a) => ('value' in a ? { type: a.type, value: a.value } : { type: a.type, value: null })));
     const ours = measure(() => encodeOscMessage(msg, buf, 0), 5000, 9);
     const theirs = measure(() => oracle.pack(), 2000, 9);
     row(`encode ${label}`, `ours ${ours.nsPerOp.toFixed(0)} ns, osc-js ${theirs.nsPerOp.toFixed(0)} ns, ratio ${(theirs.nsPerOp / ours.nsPerOp).toFixed(1)}x`);
     const packed = oracle.pack();
     const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
     const oursDec = measure(() => decodeOscMessage(packed), 5000, 9);
-    const theirsDec = measure(() => new OSC.TypedMessage().unpack(view), 2000, 9);
+    const theirsDec = measure(() => new TypedMessage().unpack(view), 2000, 9);
     row(`decode ${label}`, `ours ${oursDec.nsPerOp.toFixed(0)} ns, osc-js ${theirsDec.nsPerOp.toFixed(0)} ns, ratio ${(theirsDec.nsPerOp / oursDec.nsPerOp).toFixed(1)}x`);
   }
 

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import OSC from 'osc-js';
+import { type OracleMessage, TypedMessage } from '../support/osc-js.ts';
 import { type OscArg, type OscMessage, OscReader, OscWriter, decodeOscMessage, encodeOscMessageToBytes } from '../../src/protocol/osc/index.ts';
 import { type Random, seededRandom } from '../../src/util/random.ts';
 
@@ -48,18 +48,18 @@ function randomMessage(rnd: Random): OscMessage {
   return { address, args };
 }
 
-function toOracle(m: OscMessage): InstanceType<typeof OSC.TypedMessage> {
+function toOracle(m: OscMessage): OracleMessage {
   const args: OracleArg[] = m.args.map((a) => {
     if (a.type === 'N') return { type: 'N', value: null };
     if (a.type === 'T') return { type: 'T', value: true };
     if (a.type === 'F') return { type: 'F', value: false };
     return { type: a.type, value: a.value };
   });
-  return new OSC.TypedMessage(m.address, args as never);
+  return new TypedMessage(m.address, args );
 }
 
 function fromOracle(bytes: Uint8Array): { address: string; types: string; args: unknown[] } {
-  const msg = new OSC.TypedMessage();
+  const msg = new TypedMessage();
   msg.unpack(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   return { address: msg.address, types: msg.types, args: msg.args as unknown[] };
 }
