@@ -6,13 +6,14 @@ import { PACKET_SIZE_MAX } from './constants.ts';
 import { type AooDecodeError, type BinaryMessageCodec, type OscMessageCodec, decodeError } from './message-codec.ts';
 import { type ClientMessage, clientBinaryCodecs, clientOscCodecs } from './client/index.ts';
 import { type PeerMessage, peerBinaryCodecs, peerOscCodecs } from './peer/index.ts';
+import { type RelayMessage, relayBinaryCodecs, relayOscCodecs } from './relay.ts';
 import { type ServerMessage, serverBinaryCodecs, serverOscCodecs } from './server/index.ts';
 import { type SinkMessage, sinkBinaryCodecs, sinkOscCodecs } from './sink/index.ts';
 import { type SourceMessage, sourceBinaryCodecs, sourceOscCodecs } from './source/index.ts';
 import { routePacket } from './route.ts';
 
 /** Every AOO 2.0 message as a typed value, discriminated by `kind`. */
-export type AooMessage = SinkMessage | SourceMessage | PeerMessage | ClientMessage | ServerMessage;
+export type AooMessage = SinkMessage | SourceMessage | PeerMessage | ClientMessage | ServerMessage | RelayMessage;
 
 type AnyOsc = OscMessageCodec<AooMessage>;
 type AnyBinary = BinaryMessageCodec<AooMessage>;
@@ -22,11 +23,11 @@ const binaryByCmd = new Map<number, AnyBinary>();
 const oscByKind = new Map<string, AnyOsc>();
 const binaryByKind = new Map<string, AnyBinary>();
 
-for (const c of [...sinkOscCodecs, ...sourceOscCodecs, ...peerOscCodecs, ...clientOscCodecs, ...serverOscCodecs] as AnyOsc[]) {
+for (const c of [...sinkOscCodecs, ...sourceOscCodecs, ...peerOscCodecs, ...clientOscCodecs, ...serverOscCodecs, ...relayOscCodecs] as AnyOsc[]) {
   oscByAddress.set(`${c.type}${c.subAddress}`, c);
   oscByKind.set(c.kind, c);
 }
-for (const c of [...sinkBinaryCodecs, ...sourceBinaryCodecs, ...peerBinaryCodecs, ...clientBinaryCodecs, ...serverBinaryCodecs] as AnyBinary[]) {
+for (const c of [...sinkBinaryCodecs, ...sourceBinaryCodecs, ...peerBinaryCodecs, ...clientBinaryCodecs, ...serverBinaryCodecs, ...relayBinaryCodecs] as AnyBinary[]) {
   binaryByCmd.set((c.type << 8) | c.cmd, c);
   binaryByKind.set(c.kind, c);
 }
