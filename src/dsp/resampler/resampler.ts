@@ -1,0 +1,156 @@
+import { copyInterpolator, cubicInterpolator, type Interpolator, linearInterpolator } from './interpolator.ts';
+import { SincInterpolator } from './sinc.ts';
+
+export type ResampleMode = 'sinc' | 'cubic' | 'linear';
+
+export interface ResamplerOptions {
+  readonly channels: number;
+  readonly inputRate: number;
+  readonly outputRate: number;
+  /** Default 'sinc' (band-limited); 'cubic' and 'linear' are the reference's methods (wire-spec §9.3). */
+  readonly mode?: ResampleMode;
+  /** Largest block `push` will get. */
+  readonly maxInputBlock: number;
+  /** Largest block `pull` will be asked for. */
+  readonly maxOutputBlock: number;
+  /**
+   * The ratio will follow a clock-drift estimate through `setRatio`. Without it, equal rates
+   * take the copy path (pure reblocking, no latency), as the reference does. The sinc
+   * filter's cutoff stays that of the nominal rates: for a new nominal rate, make a new Resampler.
+   */
+  readonly dynamic?: boolean;
+}
+
+/**
+ * Streaming reblocking and sample-rate conversion of planar audio (one Float32Array of
+ * channels × frames, channel c at [c*frames, (c+1)*frames)). Push input blocks of any size,
+ * pull output blocks of any size. Nothing is allocated after construction.
+ *
+ * The read position is kept as an integer frame index plus a fraction in [0, 1) and is never
+ * re-derived from the ratio, so a ratio change moves the pitch, never the waveform: no clicks.
+ */
+export class Resampler {
+  readonly channels: number;
+  readonly dynamic: boolean;
+  private readonly interpolator: Interpolator;
+  private readonly buffer: Float32Array;
+  private readonly capacity: number;
+  private step: number;
+  private readIndex = 0;
+  private readFraction = 0;
+  private writeIndex = 0;
+
+  constructor(options: ResamplerOptions) {
+    const { channels, inputRate, outputRate, maxInputBlock, maxOutputBlock } = options;
+    for (const [name, value] of Object.entries({ channels, maxInputBlock, maxOutputBlock })) {
+      if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer`);
+    }
+    this.step = checkedStep(inputRate, outputRate);
+    this.channels = channels;
+    this.dynamic = options.dynamic ?? false;
+    this.interpolator = pickInterpolator(options.mode ?? 'sinc', inputRate, outputRate, this.dynamic);
+    const { history, lookahead } = this.interpolator;
+    // Room for the worst case between two pulls, with slack for the ratio to drift,
+    // doubled so that moving the live frames to the front happens at most every few pushes.
+    const live = history + lookahead + maxInputBlock + Math.ceil(maxOutputBlock * this.step * 1.25) + 2;
+    this.capacity = 2 * live;
+    this.buffer = new Float32Array(channels * this.capacity);
+    this.reset();
+  }
+
+  /**
+   * Appends `frames` planar frames. Throws a RangeError if the unread input would outgrow the
+   * buffer (sized for one maxOutputBlock pull plus one maxInputBlock push): pull first.
+   */
+  push(input: Float32Array, frames: number): void {
+    if (this.writeIndex + frames > this.capacity) this.compact();
+    if (this.writeIndex + frames > this.capacity) {
+      throw new RangeError(`resampler overflow: pull before pushing ${frames} more frames`);
+    }
+    for (let c = 0; c < this.channels; c++) {
+      this.buffer.set(input.subarray(c * frames, (c + 1) * frames), c * this.capacity + this.writeIndex);
+    }
+    this.writeIndex += frames;
+  }
+
+  /** Changes the conversion ratio from the next pulled frame on (dynamic resampling only). */
+  setRatio(inputRate: number, outputRate: number): void {
+    if (!this.dynamic) throw new Error('setRatio needs a resampler constructed with dynamic: true');
+    this.step = checkedStep(inputRate, outputRate);
+  }
+
+  /** Output frames that can be pulled now. */
+  availableFrames(): number {
+    // Frame k needs floor(readFraction + k*step) <= last, the same expression `interpolate` uses.
+    const last = this.writeIndex - 1 - this.interpolator.lookahead - this.readIndex;
+    if (last < 0) return 0;
+    let count = Math.ceil((last + 1 - this.readFraction) / this.step);
+    while (count > 0 && Math.floor(this.readFraction + (count - 1) * this.step) > last) count--;
+    while (Math.floor(this.readFraction + count * this.step) <= last) count++;
+    return count;
+  }
+
+  /** Writes `frames` planar frames into `output`; returns false, writing nothing, if fewer are available. */
+  pull(output: Float32Array, frames: number): boolean {
+    if (this.availableFrames() < frames) return false;
+    this.interpolator.interpolate(
+      this.buffer,
+      this.capacity,
+      this.channels,
+      this.readIndex,
+      this.readFraction,
+      this.step,
+      output,
+      frames,
+    );
+    const end = this.readFraction + frames * this.step;
+    const whole = Math.floor(end);
+    this.readIndex += whole;
+    this.readFraction = end - whole;
+    return true;
+  }
+
+  /** Delay from input to output in output frames, at the current ratio (group delay incl. priming). */
+  latency(): number {
+    return this.interpolator.lookahead / this.step;
+  }
+
+  /** Drops all audio and primes the history with silence; keeps the current ratio. */
+  reset(): void {
+    this.buffer.fill(0);
+    this.readIndex = this.interpolator.history;
+    this.readFraction = 0;
+    this.writeIndex = this.interpolator.history + this.interpolator.lookahead;
+  }
+
+  /** Moves the frames still needed (history and unread input) to the front of each channel. */
+  private compact(): void {
+    const shift = this.readIndex - this.interpolator.history;
+    if (shift <= 0) return;
+    for (let c = 0; c < this.channels; c++) {
+      const start = c * this.capacity;
+      this.buffer.copyWithin(start, start + shift, start + this.writeIndex);
+    }
+    this.readIndex -= shift;
+    this.writeIndex -= shift;
+  }
+}
+
+function checkedStep(inputRate: number, outputRate: number): number {
+  if (!(inputRate > 0 && outputRate > 0 && Number.isFinite(inputRate) && Number.isFinite(outputRate))) {
+    throw new RangeError(`bad sample rates ${inputRate} → ${outputRate}`);
+  }
+  return inputRate / outputRate;
+}
+
+function pickInterpolator(mode: ResampleMode, inputRate: number, outputRate: number, dynamic: boolean): Interpolator {
+  if (inputRate === outputRate && !dynamic) return copyInterpolator;
+  switch (mode) {
+    case 'linear':
+      return linearInterpolator;
+    case 'cubic':
+      return cubicInterpolator;
+    case 'sinc':
+      return new SincInterpolator(Math.min(1, outputRate / inputRate));
+  }
+}
