@@ -1,0 +1,15 @@
+/** Events collected by a Source or Sink until the host polls them. */
+export class EventQueue<E> {
+  private queue: E[] = [];
+
+  push(event: E): void {
+    this.queue.push(event);
+  }
+
+  /** All events since the last poll, oldest first. */
+  poll(): E[] {
+    const events = this.queue;
+    this.queue = [];
+    return events;
+  }
+}

@@ -1,0 +1,395 @@
+/** The sending end of AOO streams (spec §6): one audio stream, sent to any number of sinks. */
+import type { Encoder, StreamFormat } from '../codec/codec.ts';
+import { codecByName } from '../codec/registry.ts';
+import { AOO_VERSION, PACKET_SIZE_DEFAULT } from '../protocol/aoo/constants.ts';
+import type { AooData } from '../protocol/aoo/data.ts';
+import type { AooMessage } from '../protocol/aoo/messages.ts';
+import { streamMessageSectionSize, writeStreamMessages } from '../protocol/aoo/stream-messages.ts';
+import { type NtpTime, ntpAdd, ntpFromSeconds } from '../protocol/ntp.ts';
+import { type Random, randomInt31 } from '../util/random.ts';
+import { DataFrameWriter } from './data-frames.ts';
+import { type Endpoint, type PacketOut, type SocketAddress, endpointKey, endpointOf } from './endpoint.ts';
+import { EventQueue } from './event-queue.ts';
+import type { SourceEvent } from './events.ts';
+import { MessageWriter } from './message-writer.ts';
+import { OutgoingStreamMessages, type StreamMessageInput } from './outgoing-stream-messages.ts';
+import { FifoReblocker, type Reblocker } from './reblocker.ts';
+import { SendHistory } from './send-history.ts';
+import { nextSequence } from './sequence.ts';
+import { SinkEntry } from './sink-entry.ts';
+
+export interface SourceOptions {
+  readonly id: number;
+  readonly format: StreamFormat;
+  /** Samples per channel of the blocks passed to `process()`. */
+  readonly processBlockSize: number;
+  /** Sample rate of the blocks passed to `process()`; must equal the format's (no resampling yet). */
+  readonly sampleRate: number;
+  readonly random: Random;
+  readonly packetSize?: number;
+  /** Seconds of sent blocks kept for resend requests; 0 disables resending. */
+  readonly resendBufferSeconds?: number;
+  /** How many times every block is sent (1…16). */
+  readonly redundancy?: number;
+  /** Seconds between pings to the sinks; 0 = none. */
+  readonly pingInterval?: number;
+  /** Seconds between stream timestamps in `/data`; 0 = none. */
+  readonly streamTimeInterval?: number;
+  /** Binary `/data` (default) or OSC. */
+  readonly binary?: boolean;
+}
+
+type SourceState = 'idle' | 'start' | 'run' | 'stop';
+
+/** Blocks that may be encoded between two `send()` calls before the oldest unsent one is lost. */
+const UNSENT_BLOCKS_MAX = 64;
+
+/**
+ * Time arguments are seconds on the NTP timescale (seconds since 1900, e.g.
+ * `ntpToSeconds(now)`), so they convert to wire timetags directly.
+ */
+export class Source {
+  readonly id: number;
+  readonly format: StreamFormat;
+  private readonly encoder: Encoder;
+  private readonly formatId: number;
+  private readonly random: Random;
+  private readonly processBlockSize: number;
+  private readonly redundancy: number;
+  private readonly pingInterval: number;
+  private readonly timestampPeriod: number;
+  private readonly resendBlocks: number;
+  private readonly reblocker: Reblocker;
+  private readonly encodeInput: Float32Array;
+  private readonly history: SendHistory;
+  private readonly frames: DataFrameWriter;
+  private readonly writer = new MessageWriter();
+  private readonly sinks = new Map<string, SinkEntry>();
+  private readonly events = new EventQueue<SourceEvent>();
+  private readonly messages = new OutgoingStreamMessages();
+  /** Replies and notices for `send()`; built when sent, so `/pong` gets the send time. */
+  private readonly pending: { readonly to: SocketAddress; readonly build: (now: NtpTime) => AooMessage }[] = [];
+
+  private state: SourceState = 'idle';
+  private metadata: AooData | null = null;
+  private now = 0;
+  private startTime: NtpTime = 0n;
+  private sequence = 0;
+  private unsent = 0;
+  private processSamples = 0;
+  private encodedSamples = 0;
+  private lastPing = -Infinity;
+
+  constructor(options: SourceOptions) {
+    const codec = codecByName(options.format.codec);
+    if (codec === undefined) throw new Error(`unknown codec '${options.format.codec}'`);
+    this.format = codec.validate(options.format);
+    if (options.sampleRate !== this.format.sampleRate) {
+      throw new Error(`sample rate ${options.sampleRate} ≠ format sample rate ${this.format.sampleRate}: resampling is not supported yet`);
+    }
+    if (!(Number.isInteger(options.processBlockSize) && options.processBlockSize > 0)) {
+      throw new Error(`bad process block size ${options.processBlockSize}`);
+    }
+    this.id = options.id;
+    this.random = options.random;
+    this.processBlockSize = options.processBlockSize;
+    this.encoder = codec.createEncoder(this.format);
+    this.formatId = randomInt31(this.random);
+    this.redundancy = Math.min(16, Math.max(1, Math.floor(options.redundancy ?? 1)));
+    this.pingInterval = options.pingInterval ?? 1;
+    const { sampleRate, blockSize, channels } = this.format;
+    const timeInterval = options.streamTimeInterval ?? 1;
+    this.timestampPeriod = timeInterval > 0 ? Math.max(1, Math.floor((timeInterval * sampleRate) / blockSize)) : 0;
+    const resendSeconds = options.resendBufferSeconds ?? 1;
+    this.resendBlocks = resendSeconds > 0 ? Math.ceil((resendSeconds * sampleRate) / blockSize) : 0;
+    this.reblocker = new FifoReblocker(channels, blockSize + this.processBlockSize);
+    this.encodeInput = new Float32Array(channels * blockSize);
+    this.history = new SendHistory(this.resendBlocks + UNSENT_BLOCKS_MAX, this.encoder.maxBlockBytes + 64);
+    this.frames = new DataFrameWriter(this.id, options.packetSize ?? PACKET_SIZE_DEFAULT, options.binary ?? true, this.writer);
+  }
+
+  // ---- sinks (spec §6.3)
+
+  addSink(ep: Endpoint, active = true): void {
+    const key = endpointKey(ep);
+    if (this.sinks.has(key)) return;
+    const sink = new SinkEntry(ep, false);
+    this.sinks.set(key, sink);
+    if (active) this.activate(sink);
+  }
+
+  removeSink(ep: Endpoint): void {
+    const sink = this.sinks.get(endpointKey(ep));
+    if (sink === undefined) return;
+    if (sink.active) this.queueStop(sink.endpoint, sink.streamId);
+    this.sinks.delete(endpointKey(ep));
+  }
+
+  activateSink(ep: Endpoint, active: boolean): void {
+    const sink = this.sinks.get(endpointKey(ep));
+    if (sink === undefined || sink.active === active) return;
+    if (active) this.activate(sink);
+    else this.deactivate(sink);
+  }
+
+  setSinkChannelOffset(ep: Endpoint, channel: number): void {
+    const sink = this.sinks.get(endpointKey(ep));
+    if (sink !== undefined) sink.channel = channel;
+  }
+
+  /** Accepts (the token becomes the stream ID) or declines an invitation (spec §6.5). */
+  handleInvite(ep: Endpoint, token: number, accept: boolean): void {
+    if (!accept) {
+      this.pending.push({ to: ep, build: () => ({ kind: 'sink/decline', sinkId: ep.id, sourceId: this.id, token }) });
+      return;
+    }
+    this.addSink(ep, false);
+    const sink = this.sinks.get(endpointKey(ep))!;
+    sink.active = true;
+    sink.streamId = token;
+    sink.needsStart = this.running;
+    sink.dataRequests.length = 0;
+  }
+
+  /** Accepting stops the stream to that sink; declining does nothing (the sink times out). */
+  handleUninvite(ep: Endpoint, token: number, accept: boolean): void {
+    const sink = this.sinks.get(endpointKey(ep));
+    if (!accept || sink === undefined || !sink.active) return;
+    sink.active = false;
+    sink.streamId = -1;
+    if (this.running) this.queueStop(ep, token);
+  }
+
+  // ---- stream (spec §6.2)
+
+  startStream(metadata: AooData | null = null): void {
+    this.metadata = metadata;
+    this.state = 'start';
+  }
+
+  stopStream(): void {
+    if (this.state === 'run') this.state = 'stop';
+    else if (this.state === 'start') this.state = 'idle';
+  }
+
+  /** Adds a message for the next `process()` block, at `sampleOffset` within it. */
+  addStreamMessage(m: StreamMessageInput): void {
+    this.messages.add(m);
+  }
+
+  /** Takes one planar block of `processBlockSize` samples per channel. */
+  process(block: Float32Array, time: number): void {
+    this.now = time;
+    if (this.state === 'idle') return;
+    if (this.state === 'stop') {
+      for (const sink of this.sinks.values()) if (sink.active) this.queueStop(sink.endpoint, sink.streamId, this.sequence);
+      this.state = 'idle';
+      return;
+    }
+    if (this.state === 'start') {
+      this.newStream(time);
+      this.state = 'run';
+    }
+    this.messages.pin(this.processSamples);
+    this.reblocker.write(block, this.processBlockSize);
+    this.processSamples += this.processBlockSize;
+    while (this.reblocker.read(this.encodeInput, this.format.blockSize)) this.encodeBlock();
+  }
+
+  /** Handles a message addressed to this source (`/aoo/src/<id>/…`). */
+  handleMessage(msg: AooMessage, from: SocketAddress, time: number): void {
+    if (!msg.kind.startsWith('source/') || !('sourceId' in msg) || msg.sourceId !== this.id || !('sinkId' in msg)) return;
+    const ep = endpointOf(from, msg.sinkId);
+    const sink = this.sinks.get(endpointKey(ep));
+    const active = sink !== undefined && sink.active;
+    switch (msg.kind) {
+      case 'source/start':
+        if (active) sink.needsStart = true;
+        break;
+      case 'source/stop':
+        if (sink !== undefined && (this.state === 'idle' || !sink.active)) this.queueStop(ep, msg.streamId);
+        break;
+      case 'source/data':
+        if (this.resendBlocks > 0 && active && msg.streamId === sink.streamId) sink.dataRequests.push(...msg.requests);
+        break;
+      case 'source/invite':
+        this.receiveInvite(sink, ep, msg.token, msg.metadata);
+        break;
+      case 'source/uninvite':
+        if (active && msg.token === sink.streamId) {
+          if (!sink.uninviteTokens.has(msg.token)) {
+            sink.uninviteTokens.add(msg.token);
+            this.events.push({ type: 'Uninvite', endpoint: sink.endpoint, token: msg.token });
+          }
+        } else this.queueStop(ep, msg.token);
+        break;
+      case 'source/ping':
+        if (active) {
+          const t1 = msg.t1;
+          const t2 = ntpFromSeconds(time);
+          this.pending.push({ to: ep, build: (t3) => ({ kind: 'sink/pong', sinkId: ep.id, sourceId: this.id, t1, t2, t3 }) });
+        }
+        break;
+      case 'source/pong':
+        if (active) {
+          const { t1, t2, t3 } = msg;
+          this.events.push({ type: 'SinkPing', endpoint: sink.endpoint, t1, t2, t3, t4: ntpFromSeconds(time), packetLoss: msg.packetLoss ?? 0 });
+        }
+        break;
+    }
+  }
+
+  /** Writes everything due (spec §6.4): replies, `/start`, data, resends, pings. */
+  send(out: PacketOut): void {
+    const now = ntpFromSeconds(this.now);
+    for (const p of this.pending.splice(0)) this.writer.write(p.build(now), p.to, out);
+    if (this.state !== 'run') return;
+    if (this.sequence > 0 || this.unsent > 0) this.sendStarts(out);
+    this.sendBlocks(out);
+    this.sendResends(out);
+    if (this.pingInterval > 0 && this.now - this.lastPing >= this.pingInterval) {
+      this.lastPing = this.now;
+      for (const sink of this.sinks.values()) {
+        if (sink.active) this.writer.write({ kind: 'sink/ping', sinkId: sink.sinkId, sourceId: this.id, t1: now }, sink.endpoint, out);
+      }
+    }
+  }
+
+  pollEvents(): SourceEvent[] {
+    return this.events.poll();
+  }
+
+  private get running(): boolean {
+    return this.state === 'start' || this.state === 'run';
+  }
+
+  private activate(sink: SinkEntry): void {
+    sink.active = true;
+    sink.streamId = randomInt31(this.random);
+    sink.needsStart = this.running;
+    sink.dataRequests.length = 0;
+  }
+
+  private deactivate(sink: SinkEntry): void {
+    if (this.running) this.queueStop(sink.endpoint, sink.streamId);
+    sink.active = false;
+    sink.streamId = -1;
+  }
+
+  private receiveInvite(sink: SinkEntry | undefined, ep: Endpoint, token: number, metadata: AooData | null): void {
+    let entry = sink;
+    if (entry === undefined) {
+      entry = new SinkEntry(ep, false);
+      this.sinks.set(endpointKey(ep), entry);
+      this.events.push({ type: 'SinkAdd', endpoint: ep });
+    }
+    if (entry.inviteTokens.has(token)) return;
+    entry.inviteTokens.add(token);
+    this.events.push({ type: 'Invite', endpoint: entry.endpoint, token, metadata });
+  }
+
+  private queueStop(to: Endpoint, streamId: number, lastSequence = this.sequence): void {
+    this.pending.push({
+      to,
+      build: () => ({ kind: 'sink/stop', sinkId: to.id, sourceId: this.id, streamId, end: { lastSequence, offset: 0 } }),
+    });
+  }
+
+  private newStream(time: number): void {
+    this.sequence = 0;
+    this.unsent = 0;
+    this.processSamples = 0;
+    this.encodedSamples = 0;
+    this.startTime = ntpFromSeconds(time);
+    this.lastPing = -Infinity;
+    this.history.reset();
+    this.encoder.reset();
+    this.reblocker.reset();
+    this.messages.clearScheduled();
+    for (const sink of this.sinks.values()) if (sink.active) this.activate(sink);
+  }
+
+  private encodeBlock(): void {
+    const { blockSize, sampleRate } = this.format;
+    const block = this.history.slot(this.sequence);
+    const due = this.messages.take(this.encodedSamples, blockSize);
+    let messageSize = 0;
+    if (due.length > 0) {
+      block.reserve(streamMessageSectionSize(due) + this.encoder.maxBlockBytes);
+      messageSize = writeStreamMessages(block.data, 0, due);
+      if (messageSize < 0) throw new Error('stream message too large');
+    }
+    const audio = this.encoder.encode(this.encodeInput, block.data, messageSize);
+    if (audio < 0) throw new Error(`${this.format.codec} encoder failed`);
+    block.messageSize = messageSize;
+    block.totalSize = messageSize + audio;
+    block.xrun = false;
+    block.timestamp =
+      this.timestampPeriod > 0 && this.sequence % this.timestampPeriod === 0 ? ntpAdd(this.startTime, this.encodedSamples / sampleRate) : null;
+    this.sequence = nextSequence(this.sequence);
+    this.encodedSamples += blockSize;
+    this.unsent = Math.min(this.unsent + 1, UNSENT_BLOCKS_MAX);
+  }
+
+  private sendStarts(out: PacketOut): void {
+    const seqStart = this.sequence - this.unsent;
+    for (const sink of this.sinks.values()) {
+      if (!sink.active || !sink.needsStart) continue;
+      sink.needsStart = false;
+      this.writer.write(
+        {
+          kind: 'sink/start',
+          sinkId: sink.sinkId,
+          sourceId: this.id,
+          version: AOO_VERSION,
+          streamId: sink.streamId,
+          seqStart,
+          formatId: this.formatId,
+          format: this.format,
+          startTime: ntpAdd(this.startTime, (seqStart * this.format.blockSize) / this.format.sampleRate),
+          latency: Math.max(0, this.format.blockSize - this.processBlockSize),
+          codecDelay: this.encoder.delay,
+          metadata: this.metadata,
+          offset: 0,
+        },
+        sink.endpoint,
+        out,
+      );
+    }
+  }
+
+  private sendBlocks(out: PacketOut): void {
+    for (let seq = this.sequence - this.unsent; seq < this.sequence; seq++) {
+      const block = this.history.find(seq)!;
+      const frameCount = this.frames.frameCount(block);
+      for (const sink of this.sinks.values()) {
+        if (!sink.active) continue;
+        for (let r = 0; r < this.redundancy; r++) {
+          for (let i = 0; i < frameCount; i++) this.frames.write(block, i, sink, false, out);
+        }
+      }
+    }
+    this.unsent = 0;
+  }
+
+  private sendResends(out: PacketOut): void {
+    const oldest = this.sequence - this.resendBlocks;
+    for (const sink of this.sinks.values()) {
+      if (sink.dataRequests.length === 0) continue;
+      let count = 0;
+      for (const req of sink.dataRequests.splice(0)) {
+        if (!sink.active || req.sequence < oldest || req.sequence >= this.sequence) continue;
+        const block = this.history.find(req.sequence);
+        if (block === undefined) continue;
+        const frameCount = this.frames.frameCount(block);
+        for (let i = 0; i < frameCount; i++) {
+          const wanted = req.offset < 0 || (i >= req.offset && i < req.offset + 16 && (req.bitset & (1 << (i - req.offset))) !== 0);
+          if (!wanted) continue;
+          this.frames.write(block, i, sink, true, out);
+          count++;
+        }
+      }
+      if (count > 0) this.events.push({ type: 'FrameResend', endpoint: sink.endpoint, count });
+    }
+  }
+}
