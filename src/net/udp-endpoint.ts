@@ -63,10 +63,11 @@ export class UdpEndpoint {
     return this.handlers.size + (this.networkHandler === null ? 0 : 1);
   }
 
+  /** Sends a copy of `bytes`: dgram sends later, and callers reuse their buffers. */
   send(bytes: Uint8Array, to: UdpAddress): void {
     this.sent++;
     const host = this.socket.address().family === 'IPv6' && !to.address.includes(':') ? `::ffff:${to.address}` : to.address;
-    this.socket.send(bytes, to.port, host);
+    this.socket.send(Buffer.from(bytes), to.port, host);
   }
 
   close(): void {

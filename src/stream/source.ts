@@ -242,10 +242,13 @@ export class Source {
   /** Writes everything due (spec §6.4): replies, `/start`, data, resends, pings. */
   send(out: PacketOut): void {
     const now = ntpFromSeconds(this.now);
+    // Blocks encoded before a stop still leave, and ahead of the /stop that follows them.
+    if (this.state === 'run' || this.unsent > 0) {
+      if (this.sequence > 0 || this.unsent > 0) this.sendStarts(out);
+      this.sendBlocks(out);
+    }
     for (const p of this.pending.splice(0)) this.writer.write(p.build(now), p.to, out);
     if (this.state !== 'run') return;
-    if (this.sequence > 0 || this.unsent > 0) this.sendStarts(out);
-    this.sendBlocks(out);
     this.sendResends(out);
     if (this.pingInterval > 0 && this.now - this.lastPing >= this.pingInterval) {
       this.lastPing = this.now;
