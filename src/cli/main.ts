@@ -1,4 +1,6 @@
 import { runDump } from './dump.ts';
+import { runReceive } from './receive.ts';
+import { runSend } from './send.ts';
 
 const USAGE = `aoo-node — AOO 2.0 audio streaming for Max and Pure Data
 
@@ -6,6 +8,16 @@ usage:
   aoo-node dump --file CAPTURE          decode a capture file (the format of shared/aoo/vectors)
   aoo-node dump --port P [--host H] [--count N] [--seconds S]
                                         listen on UDP port P (IPv4 and IPv6) and decode what arrives
+  aoo-node receive --port P [--host H] [--id N=1] --out FILE.wav [--seconds S] [--latency MS=50]
+                  [--channels N=2] [--samplerate SR=48000] [--blocksize N=64]
+                                        run sink N on UDP port P; write what it plays to FILE.wav
+                                        (float32) and print its events as JSON lines; Ctrl-C stops
+  aoo-node send --to HOST:PORT:ID [--port P=0] [--id N=1] [--tone HZ[,HZ…]=440 | --file IN.wav]
+                [--seconds S] [--codec pcm|opus] [--bits 8|16|24|32|64=32] [--channels N]
+                [--samplerate SR=48000] [--blocksize N=64] [--message-every S]
+                                        stream tones (channel i plays tone i, amplitude 0.5) or a WAV
+                                        file from source N to a sink, e.g. --to [::1]:9100:1;
+                                        --message-every adds a text stream message "hello N"
   aoo-node help                         this text
 `;
 
@@ -13,6 +25,8 @@ type Command = (args: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   dump: runDump,
+  receive: runReceive,
+  send: runSend,
 };
 
 async function main(argv: string[]): Promise<number> {
