@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { OpusApplication, opusCodec, opusExtension } from '../../src/codec/opus.ts';
 import { parseSelfDelimited } from '../../src/codec/opus-packet.ts';
-import { fitSine, zeroCrossingFrequency } from './signal.ts';
+import { fitSine, zeroCrossingFrequency } from '../support/signal.ts';
 import { audioBlocks } from './wire-blocks.ts';
 
 // live-opus.wire.txt: the reference streams 2 channels (440 Hz and 660 Hz sines, amplitude 0.5)

@@ -4,7 +4,7 @@ import { OpusApplication, opusCodec, opusExtension } from '../../src/codec/opus.
 import { streamBitrate } from '../../src/codec/opus-options.ts';
 import { parseSelfDelimited, tocFrameSamples } from '../../src/codec/opus-packet.ts';
 import { seededRandom } from '../../src/util/random.ts';
-import { bestDelay, delayedSnrDb, fitSine, longestZeroRun, rms, sineBlock, zeroCrossingFrequency } from './signal.ts';
+import { bestDelay, delayedSnrDb, fitSine, longestZeroRun, rms, sineBlock, zeroCrossingFrequency } from '../support/signal.ts';
 
 function format(blockSize: number, channels = 2, application: number = OpusApplication.audio, sampleRate = 48000): StreamFormat {
   return { codec: 'opus', channels, sampleRate, blockSize, extension: opusExtension(application as OpusApplication) };

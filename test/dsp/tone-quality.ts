@@ -1,3 +1,4 @@
+import { fitSine } from '../support/signal.ts';
 /** Measuring what a resampler does to a sine tone; shared by the dsp tests and bench/dsp.ts. */
 import type { Resampler } from '../../src/dsp/resampler/resampler.ts';
 
@@ -58,29 +59,5 @@ export function snrDb(y: Float64Array, start: number, end: number, f: number, am
  * gain and delay do not count, only aliases, images and noise.
  */
 export function spuriousDb(y: Float64Array, start: number, end: number, f: number): number {
-  let ss = 0;
-  let cc = 0;
-  let sc = 0;
-  let ys = 0;
-  let yc = 0;
-  for (let k = start; k < end; k++) {
-    const s = Math.sin(2 * Math.PI * f * k);
-    const c = Math.cos(2 * Math.PI * f * k);
-    ss += s * s;
-    cc += c * c;
-    sc += s * c;
-    ys += y[k]! * s;
-    yc += y[k]! * c;
-  }
-  const det = ss * cc - sc * sc;
-  const a = (ys * cc - yc * sc) / det;
-  const b = (yc * ss - ys * sc) / det;
-  let tone = 0;
-  let rest = 0;
-  for (let k = start; k < end; k++) {
-    const fit = a * Math.sin(2 * Math.PI * f * k) + b * Math.cos(2 * Math.PI * f * k);
-    tone += fit * fit;
-    rest += (y[k]! - fit) ** 2;
-  }
-  return 10 * Math.log10(tone / rest);
+  return fitSine(y.subarray(start, end), f, 1).snrDb;
 }

@@ -1,11 +1,10 @@
 import { type OscArg, decodeOscMessage } from '../osc/message.ts';
 import { describeOscError } from '../osc/error.ts';
 import { formatNtp } from '../ntp.ts';
-import { MsgType } from './constants.ts';
+import { MsgType, dataTypeName } from './constants.ts';
 import { decodeAoo } from './messages.ts';
 import { routePacket } from './route.ts';
 import { decodeStreamMessages } from './stream-messages.ts';
-import { dataTypeName } from './constants.ts';
 import { readUtf8 } from '../osc/strings.ts';
 
 /**
