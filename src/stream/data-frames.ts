@@ -48,7 +48,7 @@ export class DataFrameWriter {
     f.streamId = to.streamId;
     f.sequence = block.sequence;
     f.channel = to.channel;
-    f.sampleRate = null;
+    f.sampleRate = block.sampleRate;
     f.timestamp = block.timestamp === null ? null : resent ? 0n : block.timestamp;
     f.totalSize = block.totalSize;
     f.messageSize = block.messageSize;

@@ -25,9 +25,13 @@ export class OutgoingStreamMessages {
     this.incoming.push({ ...m, data: m.data.slice() });
   }
 
-  /** Pins the messages added since the last call to the process block starting at `blockStart`. */
-  pin(blockStart: number): void {
-    for (const m of this.incoming) this.scheduled.push({ position: blockStart + m.sampleOffset, channel: m.channel, type: m.type, data: m.data });
+  /**
+   * Pins the messages added since the last call to the process block about to be converted:
+   * `position` maps a sample offset in that block to its stream sample position.
+   */
+  pin(position: (sampleOffset: number) => number): void {
+    if (this.incoming.length === 0) return;
+    for (const m of this.incoming) this.scheduled.push({ position: position(m.sampleOffset), channel: m.channel, type: m.type, data: m.data });
     this.incoming = [];
     this.scheduled.sort((a, b) => a.position - b.position);
   }

@@ -12,6 +12,8 @@ export class ReceivedBlock {
   receivedFrames = 0;
   xrun = false;
   timestamp: NtpTime | null = null;
+  /** The source's real sample rate (`d`), or null. */
+  sampleRate: number | null = null;
   channel = 0;
   /** Resend bookkeeping (spec §7.6). */
   requested = false;
@@ -38,6 +40,7 @@ export class ReceivedBlock {
     this.receivedFrames = 0;
     this.xrun = f.xrun;
     this.timestamp = f.timestamp;
+    this.sampleRate = f.sampleRate;
     this.channel = f.channel;
     if (this.data.length < f.totalSize) this.data = new Uint8Array(Math.max(f.totalSize, this.data.length * 2));
     if (this.frameReceived.length < f.frameCount) this.frameReceived = new Uint8Array(Math.max(f.frameCount, 16));

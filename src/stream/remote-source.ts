@@ -1,15 +1,16 @@
 /** What a Sink keeps per source (spec §7.2): stream state, jitter buffer and playout. */
 import type { Decoder, StreamFormat } from '../codec/codec.ts';
+import { type ResampleMode, Resampler } from '../dsp/resampler/resampler.ts';
 import type { AooData } from '../protocol/aoo/data.ts';
 import type { SinkData } from '../protocol/aoo/sink/data.ts';
 import type { FrameRequest } from '../protocol/aoo/source/data-request.ts';
 import { readStreamMessages } from '../protocol/aoo/stream-messages.ts';
 import { type NtpTime, ntpFromSeconds } from '../protocol/ntp.ts';
 import { type BufferSizing, bufferSizing } from './buffer-sizing.ts';
+import { FillControl } from './fill-control.ts';
 import type { Endpoint } from './endpoint.ts';
 import type { SinkEvent, StreamStateName } from './events.ts';
 import { JitterBuffer } from './jitter-buffer.ts';
-import { FifoReblocker, type Reblocker } from './reblocker.ts';
 import { SampleSchedule } from './sample-schedule.ts';
 
 export type RemoteSourceState = 'idle' | 'start' | 'run' | 'stop' | 'invite' | 'uninvite' | 'timeout';
@@ -20,7 +21,13 @@ export interface PlayoutSettings {
   readonly sampleRate: number;
   readonly latency: number;
   readonly bufferSize: number;
+  readonly resampleMode: ResampleMode;
+  /** Follow the source's clock (its `d`, spec §5.5, and the buffer level) against the sink's. */
+  readonly dynamicResampling: boolean;
 }
+
+/** Real rates (`d`) further than this from the nominal rate are not believed. */
+const MAX_RATE_DEVIATION = 0.01;
 
 export class RemoteSource {
   state: RemoteSourceState = 'idle';
@@ -32,6 +39,8 @@ export class RemoteSource {
   startTime: NtpTime = 0n;
   /** Source reblock latency + codec delay, samples at the format rate. */
   sourceDelay = 0;
+  /** The source's codec delay, samples at the format rate: stream messages wait for their audio. */
+  codecDelay = 0;
   startOffset = 0;
   /** SourceAdd was emitted. */
   announced = false;
@@ -71,13 +80,16 @@ export class RemoteSource {
 
   private readonly jitter = new JitterBuffer();
   private readonly schedule = new SampleSchedule<SinkEvent>();
-  private fifo: Reblocker = new FifoReblocker(1, 1);
+  private resampler: Resampler | null = null;
+  private fill: FillControl | null = null;
   private decoded = new Float32Array(0);
+  /** Real sample rate of the source in format units, from the last decoded block's `d`. */
+  private sourceRate = 0;
+  private badRateReported = false;
   private sizing: BufferSizing = { latencyBlocks: 1, latencySamples: 0, capacity: 1 };
   private processSamples = 0;
-  /** Samples written into / read from the FIFO since the last reset. */
+  /** Stream samples pushed into the resampler since the last reset. */
   private streamSamples = 0;
-  private playedSamples = 0;
 
   constructor(
     readonly endpoint: Endpoint,
@@ -96,10 +108,15 @@ export class RemoteSource {
     this.sizing = bufferSizing(format, blockSize, sampleRate, latency, bufferSize);
     this.jitter.reset(seqStart - 1, this.sizing.capacity);
     if (formatChanged) {
-      this.fifo = new FifoReblocker(format.channels, format.blockSize + blockSize);
+      const { resampleMode: mode, dynamicResampling: dynamic } = this.settings;
+      const maxBlocks = { maxInputBlock: format.blockSize, maxOutputBlock: blockSize };
+      this.resampler = new Resampler({ channels: format.channels, inputRate: format.sampleRate, outputRate: sampleRate, mode, dynamic, ...maxBlocks });
       this.decoded = new Float32Array(format.channels * format.blockSize);
       this.output = new Float32Array(format.channels * blockSize);
     }
+    this.sourceRate = format.sampleRate;
+    // The level buffering ends at (spec §7.5): the latency rounded up to whole stream blocks.
+    this.fill = new FillControl(this.sizing.latencyBlocks * format.blockSize, format.sampleRate, blockSize / sampleRate);
     this.decoder!.reset();
     this.resetPlayout();
     this.stopped = false;
@@ -140,17 +157,22 @@ export class RemoteSource {
   }
 
   /**
-   * Produces one sink block into `output`; false if the source has no audio now.
+   * Produces one sink block into `output`; false if the source has no audio now. `sinkRate` is
+   * the sink clock's measured rate (its nominal rate without dynamic resampling).
    * Sample-accurate events come out through `emit` with offsets into this block.
    */
-  pull(): boolean {
+  pull(sinkRate: number): boolean {
     const frames = this.settings.blockSize;
-    if (this.decoder === null || this.playback === 'inactive') return false;
+    const resampler = this.resampler;
+    if (this.decoder === null || resampler === null || this.playback === 'inactive') return false;
     this.processSamples += frames;
-    while (this.fifo.available < frames) if (!this.decodeNext()) return false;
-    this.fifo.read(this.output, frames);
-    this.schedule.due(this.playedSamples, frames, this.emit);
-    this.playedSamples += frames;
+    if (this.playback === 'active') {
+      const correction = this.fill!.update(this.bufferedSamples());
+      if (resampler.dynamic) resampler.setRatio(this.sourceRate * (1 + correction), sinkRate);
+    }
+    while (resampler.availableFrames() < frames) if (!this.decodeNext()) return false;
+    this.schedule.due(resampler.readPosition(), resampler.step, frames, this.emit);
+    resampler.pull(this.output, frames);
     return true;
   }
 
@@ -175,8 +197,14 @@ export class RemoteSource {
     }
   }
 
-  get bufferedBlocks(): number {
-    return this.jitter.size;
+  /** Seconds of stream audio in the jitter buffer and the resampler, averaged; 0 until playing. */
+  bufferLatency(): number {
+    const level = this.fill?.level ?? Number.NaN;
+    return Number.isNaN(level) ? 0 : level / this.format!.sampleRate;
+  }
+
+  private bufferedSamples(): number {
+    return this.jitter.size * this.format!.blockSize + this.resampler!.bufferedFrames();
   }
 
   private setPlayback(state: StreamStateName): void {
@@ -185,11 +213,15 @@ export class RemoteSource {
   }
 
   private resetPlayout(): void {
-    this.fifo.reset();
+    const resampler = this.resampler;
+    if (resampler !== null) {
+      resampler.reset();
+      if (resampler.dynamic) resampler.setRatio(this.format!.sampleRate, this.settings.sampleRate);
+    }
+    this.fill?.reset();
     this.schedule.clear();
     this.processSamples = 0;
     this.streamSamples = 0;
-    this.playedSamples = 0;
     this.underrunSince = -1;
   }
 
@@ -206,9 +238,12 @@ export class RemoteSource {
     const format = this.format!;
     const decoder = this.decoder!;
     if (this.playback === 'buffering') {
-      const elapsed = Math.min(this.processSamples, this.streamSamples);
+      // Buffering ends when the latency is in the jitter buffer. The reference also waits for
+      // `latencySamples` of processing ("blocks AND samples", spec §7.5), which adds what arrived
+      // before buffering began: up to a block more latency than set.
+      const elapsed = Math.min(this.processSamples, (this.streamSamples * this.settings.sampleRate) / format.sampleRate);
       if (this.stopped || elapsed > 4 * this.sizing.latencySamples) return this.underrun();
-      if (elapsed < this.sizing.latencySamples || this.jitter.size < this.sizing.latencyBlocks) {
+      if (this.jitter.size < this.sizing.latencyBlocks) {
         decoder.conceal(this.decoded);
         return this.pushDecoded();
       }
@@ -219,7 +254,7 @@ export class RemoteSource {
         type: 'StreamLatency',
         endpoint: this.endpoint,
         sourceLatency: this.sourceDelay / format.sampleRate,
-        sinkLatency: 0,
+        sinkLatency: this.resampler!.latency() / this.settings.sampleRate,
         bufferLatency: (this.jitter.size * format.blockSize) / format.sampleRate,
       });
     }
@@ -234,6 +269,7 @@ export class RemoteSource {
         decoder.conceal(this.decoded);
       }
       if (block.messageSize > 0) this.scheduleMessages(block.data, block.messageSize);
+      this.takeSourceRate(block.sampleRate);
       if (block.timestamp !== null && block.timestamp > 0n) {
         const sourceTime = block.timestamp;
         this.schedule.add(this.streamSamples + this.sourceDelay, (sampleOffset) => ({
@@ -255,15 +291,25 @@ export class RemoteSource {
   }
 
   private scheduleMessages(data: Uint8Array, size: number): void {
-    const base = this.streamSamples;
+    const base = this.streamSamples + this.codecDelay;
     readStreamMessages(data, 0, size, (offset, channel, dataType, bytes) => {
       const copy = bytes.slice();
       this.schedule.add(base + offset, (sampleOffset) => ({ type: 'StreamMessage', endpoint: this.endpoint, sampleOffset, channel, dataType, data: copy }));
     });
   }
 
+  private takeSourceRate(rate: number | null): void {
+    const nominal = this.format!.sampleRate;
+    if (rate === null) this.sourceRate = nominal;
+    else if (Math.abs(rate / nominal - 1) <= MAX_RATE_DEVIATION) this.sourceRate = rate;
+    else if (!this.badRateReported) {
+      this.badRateReported = true;
+      this.emit({ type: 'Error', endpoint: this.endpoint, message: `ignoring real sample rate ${rate} of a ${nominal} Hz stream` });
+    }
+  }
+
   private pushDecoded(): boolean {
-    this.fifo.write(this.decoded, this.format!.blockSize);
+    this.resampler!.push(this.decoded, this.format!.blockSize);
     this.streamSamples += this.format!.blockSize;
     return true;
   }

@@ -1,6 +1,7 @@
 /**
- * Events pinned to a sample of one source's decoded stream. Positions count the samples
- * written into the source's reblocking FIFO; an event is due when its sample is read out.
+ * Events pinned to a sample of one source's decoded stream. Positions count the stream samples
+ * pushed into the source's resampler; an event is due in the output frame that reads its
+ * position, which stays exact when the ratio changes from block to block.
  */
 export class SampleSchedule<E> {
   private items: { readonly position: number; readonly event: (sampleOffset: number) => E }[] = [];
@@ -9,14 +10,17 @@ export class SampleSchedule<E> {
     this.items.push({ position, event });
   }
 
-  /** Calls `emit` for every event in [start, start + frames), with its offset from `start`; drops older ones. */
-  due(start: number, frames: number, emit: (event: E) => void): void {
+  /**
+   * Calls `emit` for every event whose output frame falls in the next `frames` frames, read from
+   * stream position `readPosition` advancing `step` per frame, with that frame's offset.
+   */
+  due(readPosition: number, step: number, frames: number, emit: (event: E) => void): void {
     if (this.items.length === 0) return;
-    const end = start + frames;
     const keep: typeof this.items = [];
     for (const it of this.items.sort((a, b) => a.position - b.position)) {
-      if (it.position >= end) keep.push(it);
-      else if (it.position >= start) emit(it.event(it.position - start));
+      const frame = Math.round((it.position - readPosition) / step);
+      if (frame >= frames) keep.push(it);
+      else emit(it.event(Math.max(0, frame)));
     }
     this.items = keep;
   }

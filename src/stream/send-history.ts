@@ -7,6 +7,8 @@ export class EncodedBlock {
   messageSize = 0;
   xrun = false;
   timestamp: NtpTime | null = null;
+  /** The source's measured sample rate in format units (spec §5.5), or null when not measured. */
+  sampleRate: number | null = null;
   data: Uint8Array;
 
   constructor(bytes: number) {

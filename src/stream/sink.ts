@@ -1,5 +1,7 @@
 /** The receiving end of AOO streams (spec §7): any number of sources, summed into one output. */
 import { codecByName } from '../codec/registry.ts';
+import { TimeDll } from '../dsp/dll.ts';
+import type { ResampleMode } from '../dsp/resampler/resampler.ts';
 import { AOO_VERSION, PACKET_SIZE_DEFAULT } from '../protocol/aoo/constants.ts';
 import type { AooData } from '../protocol/aoo/data.ts';
 import type { AooMessage } from '../protocol/aoo/messages.ts';
@@ -39,6 +41,15 @@ export interface SinkOptions {
   readonly packetSize?: number;
   /** Binary resend requests (default) or OSC. */
   readonly binary?: boolean;
+  /** Default 'sinc' (band-limited); 'cubic' and 'linear' as the reference (spec §9.3). */
+  readonly resampleMode?: ResampleMode;
+  /**
+   * Follow each source's clock against this sink's (time DLLs, spec §9): default on. Off, the
+   * ratio is the nominal one and clocks that drift apart end in overruns or underruns.
+   */
+  readonly dynamicResampling?: boolean;
+  /** Time DLL bandwidth in Hz (spec §9.2); default 0.012. */
+  readonly dllBandwidth?: number;
 }
 
 const INVITE_INTERVAL = 0.1;
@@ -56,6 +67,7 @@ export class Sink {
   private readonly writer = new MessageWriter();
   private readonly pending: { readonly to: SocketAddress; readonly build: (now: NtpTime) => AooMessage }[] = [];
   private readonly emit = (e: SinkEvent): void => this.events.push(e);
+  private readonly dll: TimeDll | null;
   private now = 0;
 
   constructor(options: SinkOptions) {
@@ -70,9 +82,13 @@ export class Sink {
       pingInterval: 1,
       packetSize: PACKET_SIZE_DEFAULT,
       binary: true,
+      resampleMode: 'sinc',
+      dynamicResampling: true,
+      dllBandwidth: 0.012,
       ...options,
     };
     this.id = options.id;
+    this.dll = this.o.dynamicResampling ? new TimeDll(this.o.sampleRate, this.o.blockSize, this.o.dllBandwidth) : null;
   }
 
   /** Handles a message addressed to this sink (`/aoo/sink/<id>/…`). */
@@ -126,6 +142,8 @@ export class Sink {
     this.now = time;
     const { blockSize, channels } = this.o;
     out.fill(0, 0, channels * blockSize);
+    this.dll?.update(time);
+    const rate = this.dll === null ? this.o.sampleRate : this.dll.sampleRate;
     for (const src of [...this.sources.values()]) {
       src.now = time;
       if (src.state === 'start') src.enterRun();
@@ -134,7 +152,7 @@ export class Sink {
         src.state = 'run';
       }
       this.checkInvitation(src, time);
-      const playing = (src.state === 'run' || src.state === 'uninvite') && src.pull();
+      const playing = (src.state === 'run' || src.state === 'uninvite') && src.pull(rate);
       if (playing) this.mix(src, out);
       if (this.o.resend && (src.state === 'run' || src.state === 'uninvite')) src.requestMissing(time, this.o.resendInterval, Math.max(1, this.o.resendLimit));
       this.reportCounts(src);
@@ -182,6 +200,14 @@ export class Sink {
     return true;
   }
 
+  /**
+   * Seconds of audio buffered for a source's stream (jitter buffer and resampler), the level
+   * dynamic resampling holds at the latency setting; undefined for an unknown source.
+   */
+  bufferLatency(ep: Endpoint): number | undefined {
+    return this.sources.get(endpointKey(ep))?.bufferLatency();
+  }
+
   pollEvents(): SinkEvent[] {
     return this.events.poll();
   }
@@ -209,10 +235,6 @@ export class Sink {
         return;
       }
       const format = codec.validate(msg.format);
-      if (format.sampleRate !== this.o.sampleRate) {
-        this.emit({ type: 'Error', endpoint: src.endpoint, message: `stream sample rate ${format.sampleRate} ≠ sink sample rate ${this.o.sampleRate} (no resampling yet)` });
-        return;
-      }
       src.format = format;
       src.formatId = msg.formatId;
       src.decoder = codec.createDecoder(format);
@@ -227,6 +249,7 @@ export class Sink {
     src.metadata = msg.metadata;
     src.startTime = msg.startTime;
     src.sourceDelay = msg.latency + msg.codecDelay;
+    src.codecDelay = msg.codecDelay;
     src.startOffset = msg.offset ?? 0;
     src.beginStream(msg.seqStart, formatChanged);
   }

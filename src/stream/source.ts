@@ -1,6 +1,8 @@
 /** The sending end of AOO streams (spec §6): one audio stream, sent to any number of sinks. */
 import type { Encoder, StreamFormat } from '../codec/codec.ts';
 import { codecByName } from '../codec/registry.ts';
+import { TimeDll } from '../dsp/dll.ts';
+import { type ResampleMode, Resampler } from '../dsp/resampler/resampler.ts';
 import { AOO_VERSION, PACKET_SIZE_DEFAULT } from '../protocol/aoo/constants.ts';
 import type { AooData } from '../protocol/aoo/data.ts';
 import type { AooMessage } from '../protocol/aoo/messages.ts';
@@ -13,7 +15,6 @@ import { EventQueue } from './event-queue.ts';
 import type { SourceEvent } from './events.ts';
 import { MessageWriter } from './message-writer.ts';
 import { OutgoingStreamMessages, type StreamMessageInput } from './outgoing-stream-messages.ts';
-import { FifoReblocker, type Reblocker } from './reblocker.ts';
 import { SendHistory } from './send-history.ts';
 import { nextSequence } from './sequence.ts';
 import { SinkEntry } from './sink-entry.ts';
@@ -23,8 +24,17 @@ export interface SourceOptions {
   readonly format: StreamFormat;
   /** Samples per channel of the blocks passed to `process()`. */
   readonly processBlockSize: number;
-  /** Sample rate of the blocks passed to `process()`; must equal the format's (no resampling yet). */
+  /** Sample rate of the blocks passed to `process()` (the host's); converted to the format's. */
   readonly sampleRate: number;
+  /** Default 'sinc' (band-limited); 'cubic' and 'linear' as the reference (spec §9.3). */
+  readonly resampleMode?: ResampleMode;
+  /**
+   * Measure the real rate of the host clock (time DLL over the `process()` times) and send it
+   * with every block (`d`, spec §5.5), so sinks can follow it. Default on.
+   */
+  readonly dynamicResampling?: boolean;
+  /** Time DLL bandwidth in Hz (spec §9.2); default 0.012. */
+  readonly dllBandwidth?: number;
   readonly random: Random;
   readonly packetSize?: number;
   /** Seconds of sent blocks kept for resend requests; 0 disables resending. */
@@ -59,7 +69,8 @@ export class Source {
   private readonly pingInterval: number;
   private readonly timestampPeriod: number;
   private readonly resendBlocks: number;
-  private readonly reblocker: Reblocker;
+  private readonly resampler: Resampler;
+  private readonly dll: TimeDll | null;
   private readonly encodeInput: Float32Array;
   private readonly history: SendHistory;
   private readonly frames: DataFrameWriter;
@@ -84,9 +95,6 @@ export class Source {
     const codec = codecByName(options.format.codec);
     if (codec === undefined) throw new Error(`unknown codec '${options.format.codec}'`);
     this.format = codec.validate(options.format);
-    if (options.sampleRate !== this.format.sampleRate) {
-      throw new Error(`sample rate ${options.sampleRate} ≠ format sample rate ${this.format.sampleRate}: resampling is not supported yet`);
-    }
     if (!(Number.isInteger(options.processBlockSize) && options.processBlockSize > 0)) {
       throw new Error(`bad process block size ${options.processBlockSize}`);
     }
@@ -102,7 +110,15 @@ export class Source {
     this.timestampPeriod = timeInterval > 0 ? Math.max(1, Math.floor((timeInterval * sampleRate) / blockSize)) : 0;
     const resendSeconds = options.resendBufferSeconds ?? 1;
     this.resendBlocks = resendSeconds > 0 ? Math.ceil((resendSeconds * sampleRate) / blockSize) : 0;
-    this.reblocker = new FifoReblocker(channels, blockSize + this.processBlockSize);
+    this.resampler = new Resampler({
+      channels,
+      inputRate: options.sampleRate,
+      outputRate: sampleRate,
+      mode: options.resampleMode,
+      maxInputBlock: this.processBlockSize,
+      maxOutputBlock: blockSize,
+    });
+    this.dll = (options.dynamicResampling ?? true) ? new TimeDll(options.sampleRate, this.processBlockSize, options.dllBandwidth) : null;
     this.encodeInput = new Float32Array(channels * blockSize);
     this.history = new SendHistory(this.resendBlocks + UNSENT_BLOCKS_MAX, this.encoder.maxBlockBytes + 64);
     this.frames = new DataFrameWriter(this.id, options.packetSize ?? PACKET_SIZE_DEFAULT, options.binary ?? true, this.writer);
@@ -190,10 +206,11 @@ export class Source {
       this.newStream(time);
       this.state = 'run';
     }
-    this.messages.pin(this.processSamples);
-    this.reblocker.write(block, this.processBlockSize);
+    this.dll?.update(time);
+    this.messages.pin(this.streamPosition);
+    this.resampler.push(block, this.processBlockSize);
     this.processSamples += this.processBlockSize;
-    while (this.reblocker.read(this.encodeInput, this.format.blockSize)) this.encodeBlock();
+    while (this.resampler.pull(this.encodeInput, this.format.blockSize)) this.encodeBlock();
   }
 
   /** Handles a message addressed to this source (`/aoo/src/<id>/…`). */
@@ -307,10 +324,15 @@ export class Source {
     this.lastPing = -Infinity;
     this.history.reset();
     this.encoder.reset();
-    this.reblocker.reset();
+    this.resampler.reset();
+    this.dll?.reset();
     this.messages.clearScheduled();
     for (const sink of this.sinks.values()) if (sink.active) this.activate(sink);
   }
+
+  /** Stream sample position (format rate) of a sample of the process block about to be pushed. */
+  private readonly streamPosition = (sampleOffset: number): number =>
+    this.encodedSamples + Math.round((this.processSamples + sampleOffset - this.resampler.readPosition()) / this.resampler.step);
 
   private encodeBlock(): void {
     const { blockSize, sampleRate } = this.format;
@@ -327,6 +349,7 @@ export class Source {
     block.messageSize = messageSize;
     block.totalSize = messageSize + audio;
     block.xrun = false;
+    block.sampleRate = this.dll === null ? null : (this.dll.sampleRate * sampleRate) / this.dll.nominalRate;
     block.timestamp =
       this.timestampPeriod > 0 && this.sequence % this.timestampPeriod === 0 ? ntpAdd(this.startTime, this.encodedSamples / sampleRate) : null;
     this.sequence = nextSequence(this.sequence);
@@ -350,7 +373,7 @@ export class Source {
           formatId: this.formatId,
           format: this.format,
           startTime: ntpAdd(this.startTime, (seqStart * this.format.blockSize) / this.format.sampleRate),
-          latency: Math.max(0, this.format.blockSize - this.processBlockSize),
+          latency: this.reblockLatency,
           codecDelay: this.encoder.delay,
           metadata: this.metadata,
           offset: 0,
@@ -359,6 +382,12 @@ export class Source {
         out,
       );
     }
+  }
+
+  /** Spec §6.2 `/start` latency: reblocking plus resampling delay, in format samples. */
+  private get reblockLatency(): number {
+    const ratio = 1 / this.resampler.step;
+    return Math.max(0, Math.round(this.format.blockSize - this.processBlockSize * ratio + this.resampler.latency()));
   }
 
   private sendBlocks(out: PacketOut): void {

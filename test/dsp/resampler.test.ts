@@ -190,6 +190,46 @@ describe('Resampler', () => {
   });
 
   describe('position bookkeeping', () => {
+    for (const mode of ['sinc', 'cubic', 'linear'] as const) {
+      it(`${mode}: readPosition() names the output frame of every input impulse, under a ratio that changes every block`, () => {
+        const random = seededRandom(12);
+        const r = new Resampler({ channels: 1, inputRate: 44100, outputRate: 48000, mode, dynamic: true, maxInputBlock: 64, maxOutputBlock: 100 });
+        const impulses = Array.from({ length: 40 }, (_, k) => 1000 + k * 997);
+        const input = new Float32Array(64);
+        const output = new Float32Array(100);
+        const predicted: number[] = [];
+        const peaks: number[] = [];
+        let pushed = 0;
+        let pulled = 0;
+        let previous = 0;
+        let beforePrevious = 0;
+        while (pushed < 41_000) {
+          input.fill(0);
+          for (const n of impulses) if (n >= pushed && n < pushed + 64) input[n - pushed] = 1;
+          r.push(input, 64);
+          pushed += 64;
+          r.setRatio(44100 * (1 + 300e-6 * (2 * random() - 1)), 48000);
+          while (r.availableFrames() >= 100) {
+            const at = r.readPosition();
+            for (const n of impulses) {
+              const k = Math.round((n - at) / r.step);
+              if (k >= 0 && k < 100) predicted.push(pulled + k);
+            }
+            r.pull(output, 100);
+            for (let i = 0; i < 100; i++) {
+              // a local maximum above 0.5 at the frame before this one
+              if (previous > 0.5 && previous >= beforePrevious && previous > output[i]!) peaks.push(pulled + i - 1);
+              beforePrevious = previous;
+              previous = output[i]!;
+            }
+            pulled += 100;
+          }
+        }
+        assert.equal(predicted.length, impulses.length);
+        assert.deepEqual(peaks, predicted);
+      });
+    }
+
     for (const [mode, seconds] of [
       ['linear', 3600],
       ['sinc', 60],

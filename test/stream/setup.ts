@@ -21,6 +21,7 @@ export function makeSource(id: number, channels: number, seed: number, options: 
   return new Source({ id, format: pcmFormat(channels), processBlockSize: BS, sampleRate: SR, random: seededRandom(seed), ...options });
 }
 
+/** Dynamic resampling is off unless asked for: with it, the output is resampled, not bit-identical. */
 export function makeSink(id: number, channels: number, seed: number, options: Partial<SinkOptions> = {}): Sink {
-  return new Sink({ id, channels, sampleRate: SR, blockSize: BS, random: seededRandom(seed), ...options });
+  return new Sink({ id, channels, sampleRate: SR, blockSize: BS, random: seededRandom(seed), dynamicResampling: false, ...options });
 }

@@ -35,8 +35,11 @@ export function zeroCrossingFrequency(x: ArrayLike<number>, sampleRate: number):
   return cycles > 0 ? (cycles * sampleRate) / (last - first) : 0;
 }
 
-/** Least-squares fit of a·sin + b·cos at `freq`; returns the amplitude and the SNR of x against the fit in dB. */
-export function fitSine(x: ArrayLike<number>, freq: number, sampleRate: number): { amplitude: number; snrDb: number } {
+/**
+ * Least-squares fit of a·sin + b·cos at `freq`; returns the amplitude, the phase (of
+ * amplitude·sin(ωi + phase)) and the SNR of x against the fit in dB.
+ */
+export function fitSine(x: ArrayLike<number>, freq: number, sampleRate: number): { amplitude: number; phase: number; snrDb: number } {
   let ss = 0;
   let cc = 0;
   let sc = 0;
@@ -62,7 +65,26 @@ export function fitSine(x: ArrayLike<number>, freq: number, sampleRate: number):
     signal += y * y;
     noise += (x[i]! - y) ** 2;
   }
-  return { amplitude: Math.hypot(a, b), snrDb: 10 * Math.log10(signal / noise) };
+  return { amplitude: Math.hypot(a, b), phase: Math.atan2(b, a), snrDb: 10 * Math.log10(signal / noise) };
+}
+
+/**
+ * A sine of unknown exact frequency near `approx` (within sampleRate / x.length): refines the
+ * frequency from the phase advance between the two halves of x, then fits. For tones that went
+ * through clock-drift compensation, whose pitch is off by a few ppm.
+ */
+export function fitTone(x: ArrayLike<number>, approx: number, sampleRate: number): { frequency: number; amplitude: number; snrDb: number } {
+  const half = Math.floor(x.length / 2);
+  const first = Array.prototype.slice.call(x, 0, half) as number[];
+  const second = Array.prototype.slice.call(x, half, 2 * half) as number[];
+  let freq = approx;
+  for (let i = 0; i < 4; i++) {
+    const w = (2 * Math.PI * freq) / sampleRate;
+    const advance = fitSine(second, freq, sampleRate).phase - fitSine(first, freq, sampleRate).phase - w * half;
+    const wrapped = advance - 2 * Math.PI * Math.round(advance / (2 * Math.PI));
+    freq += (wrapped / half) * (sampleRate / (2 * Math.PI));
+  }
+  return { frequency: freq, ...fitSine(x, freq, sampleRate) };
 }
 
 export function rms(x: ArrayLike<number>, start = 0, end = x.length): number {
@@ -106,4 +128,27 @@ export function bestDelay(x: ArrayLike<number>, y: ArrayLike<number>, min: numbe
     }
   }
   return best;
+}
+
+/**
+ * fitTone over consecutive windows of `window` samples: the worst SNR and the range of
+ * frequencies and amplitudes. For tones whose pitch a drift-following resampler moves by a
+ * few ppm over seconds, which a single fit over seconds would count as noise.
+ */
+export function toneWindows(
+  x: ArrayLike<number>,
+  approx: number,
+  sampleRate: number,
+  window: number,
+): { minSnrDb: number; minFrequency: number; maxFrequency: number; minAmplitude: number; maxAmplitude: number } {
+  const r = { minSnrDb: Infinity, minFrequency: Infinity, maxFrequency: -Infinity, minAmplitude: Infinity, maxAmplitude: -Infinity };
+  for (let start = 0; start + window <= x.length; start += window) {
+    const fit = fitTone(Array.prototype.slice.call(x, start, start + window) as number[], approx, sampleRate);
+    r.minSnrDb = Math.min(r.minSnrDb, fit.snrDb);
+    r.minFrequency = Math.min(r.minFrequency, fit.frequency);
+    r.maxFrequency = Math.max(r.maxFrequency, fit.frequency);
+    r.minAmplitude = Math.min(r.minAmplitude, fit.amplitude);
+    r.maxAmplitude = Math.max(r.maxAmplitude, fit.amplitude);
+  }
+  return r;
 }

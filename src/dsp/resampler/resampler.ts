@@ -35,24 +35,26 @@ export class Resampler {
   private readonly interpolator: Interpolator;
   private readonly buffer: Float32Array;
   private readonly capacity: number;
-  private step: number;
+  private stepSize: number;
   private readIndex = 0;
   private readFraction = 0;
   private writeIndex = 0;
+  /** Input frames dropped from the front by `compact()` since the last reset. */
+  private compacted = 0;
 
   constructor(options: ResamplerOptions) {
     const { channels, inputRate, outputRate, maxInputBlock, maxOutputBlock } = options;
     for (const [name, value] of Object.entries({ channels, maxInputBlock, maxOutputBlock })) {
       if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer`);
     }
-    this.step = checkedStep(inputRate, outputRate);
+    this.stepSize = checkedStep(inputRate, outputRate);
     this.channels = channels;
     this.dynamic = options.dynamic ?? false;
     this.interpolator = pickInterpolator(options.mode ?? 'sinc', inputRate, outputRate, this.dynamic);
     const { history, lookahead } = this.interpolator;
     // Room for the worst case between two pulls, with slack for the ratio to drift,
     // doubled so that moving the live frames to the front happens at most every few pushes.
-    const live = history + lookahead + maxInputBlock + Math.ceil(maxOutputBlock * this.step * 1.25) + 2;
+    const live = history + lookahead + maxInputBlock + Math.ceil(maxOutputBlock * this.stepSize * 1.25) + 2;
     this.capacity = 2 * live;
     this.buffer = new Float32Array(channels * this.capacity);
     this.reset();
@@ -76,7 +78,7 @@ export class Resampler {
   /** Changes the conversion ratio from the next pulled frame on (dynamic resampling only). */
   setRatio(inputRate: number, outputRate: number): void {
     if (!this.dynamic) throw new Error('setRatio needs a resampler constructed with dynamic: true');
-    this.step = checkedStep(inputRate, outputRate);
+    this.stepSize = checkedStep(inputRate, outputRate);
   }
 
   /** Output frames that can be pulled now. */
@@ -84,9 +86,9 @@ export class Resampler {
     // Frame k needs floor(readFraction + k*step) <= last, the same expression `interpolate` uses.
     const last = this.writeIndex - 1 - this.interpolator.lookahead - this.readIndex;
     if (last < 0) return 0;
-    let count = Math.ceil((last + 1 - this.readFraction) / this.step);
-    while (count > 0 && Math.floor(this.readFraction + (count - 1) * this.step) > last) count--;
-    while (Math.floor(this.readFraction + count * this.step) <= last) count++;
+    let count = Math.ceil((last + 1 - this.readFraction) / this.stepSize);
+    while (count > 0 && Math.floor(this.readFraction + (count - 1) * this.stepSize) > last) count--;
+    while (Math.floor(this.readFraction + count * this.stepSize) <= last) count++;
     return count;
   }
 
@@ -99,20 +101,40 @@ export class Resampler {
       this.channels,
       this.readIndex,
       this.readFraction,
-      this.step,
+      this.stepSize,
       output,
       frames,
     );
-    const end = this.readFraction + frames * this.step;
+    const end = this.readFraction + frames * this.stepSize;
     const whole = Math.floor(end);
     this.readIndex += whole;
     this.readFraction = end - whole;
     return true;
   }
 
+  /** Input frames per output frame (input rate / output rate), as set. */
+  get step(): number {
+    return this.stepSize;
+  }
+
+  /**
+   * Where the next pulled frame reads the input: frames since the last reset, counting pushed
+   * frames only (the priming silence is at negative positions). Output frame k of the next
+   * pull reads `readPosition() + k·step`, so an event at input frame p belongs to output frame
+   * `round((p − readPosition()) / step)` — exact under a changing ratio too.
+   */
+  readPosition(): number {
+    return this.compacted + this.readIndex - this.interpolator.history - this.interpolator.lookahead + this.readFraction;
+  }
+
+  /** Pushed input frames the read position has not reached yet. */
+  bufferedFrames(): number {
+    return this.writeIndex - this.readIndex - this.readFraction - this.interpolator.lookahead;
+  }
+
   /** Delay from input to output in output frames, at the current ratio (group delay incl. priming). */
   latency(): number {
-    return this.interpolator.lookahead / this.step;
+    return this.interpolator.lookahead / this.stepSize;
   }
 
   /** Drops all audio and primes the history with silence; keeps the current ratio. */
@@ -121,6 +143,7 @@ export class Resampler {
     this.readIndex = this.interpolator.history;
     this.readFraction = 0;
     this.writeIndex = this.interpolator.history + this.interpolator.lookahead;
+    this.compacted = 0;
   }
 
   /** Moves the frames still needed (history and unread input) to the front of each channel. */
@@ -133,6 +156,7 @@ export class Resampler {
     }
     this.readIndex -= shift;
     this.writeIndex -= shift;
+    this.compacted += shift;
   }
 }
 
