@@ -10,6 +10,7 @@ const groups: Record<string, () => Promise<void>> = {
 };
 if (existsSync(new URL('./codec.ts', import.meta.url))) groups.codec = async () => (await import('./codec.ts')).benchCodec();
 if (existsSync(new URL('./dsp.ts', import.meta.url))) groups.dsp = async () => (await import('./dsp.ts')).benchDsp();
+if (existsSync(new URL('./server.ts', import.meta.url))) groups.server = async () => (await import('./server.ts')).benchServer();
 
 const wanted = process.argv.slice(2);
 console.log(`aoo-node bench — node ${process.version}, ${new Date().toISOString()}`);

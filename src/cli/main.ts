@@ -1,6 +1,7 @@
 import { runDump } from './dump.ts';
 import { runReceive } from './receive.ts';
 import { runSend } from './send.ts';
+import { runServer } from './server.ts';
 
 const USAGE = `aoo-node — AOO 2.0 audio streaming for Max and Pure Data
 
@@ -18,6 +19,10 @@ usage:
                                         stream tones (channel i plays tone i, amplitude 0.5) or a WAV
                                         file from source N to a sink, e.g. --to [::1]:9100:1;
                                         --message-every adds a text stream message "hello N"
+  aoo-node server [--port P=7078] [--host H] [--relay] [--password PW]
+                                        run an AOO connection server on TCP and UDP port P (IPv4 and
+                                        IPv6): login, groups, peer discovery; --relay forwards packets
+                                        between clients of a group; JSON log lines on stderr; Ctrl-C stops
   aoo-node help                         this text
 `;
 
@@ -27,6 +32,7 @@ const COMMANDS: Record<string, Command> = {
   dump: runDump,
   receive: runReceive,
   send: runSend,
+  server: runServer,
 };
 
 async function main(argv: string[]): Promise<number> {

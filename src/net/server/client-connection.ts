@@ -1,0 +1,34 @@
+import type { AooData, IpEndpoint } from '../../protocol/aoo/data.ts';
+import { TcpReassembler } from '../../protocol/aoo/tcp-framing.ts';
+import type { UdpAddress } from '../address.ts';
+import { PingTimer, SERVER_TCP_PING } from './ping-timer.ts';
+import type { User } from './registry.ts';
+
+/** What a client told the server in a successful `/login`. */
+export interface LoginInfo {
+  readonly version: string;
+  readonly metadata: AooData | null;
+  /** Its UDP addresses exactly as sent; forwarded in `/peer/join`. */
+  readonly addresses: readonly IpEndpoint[];
+}
+
+/** One TCP connection: a client before or after login. Its ID is the client ID. */
+export class ClientConnection {
+  readonly frames: TcpReassembler;
+  readonly ping: PingTimer;
+  /** Null until the client has logged in. */
+  login: LoginInfo | null = null;
+  /** The user this client acts as, per group ID. */
+  readonly memberships = new Map<number, User>();
+
+  constructor(
+    readonly id: number,
+    /** The TCP peer address (unmapped). */
+    readonly remote: UdpAddress,
+    now: number,
+    maxFrameLength: number,
+  ) {
+    this.frames = new TcpReassembler({ maxFrameLength });
+    this.ping = new PingTimer(SERVER_TCP_PING, now);
+  }
+}
