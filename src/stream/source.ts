@@ -1,8 +1,7 @@
 /** The sending end of AOO streams (spec §6): one audio stream, sent to any number of sinks. */
-import type { Encoder, StreamFormat } from '../codec/codec.ts';
-import { codecByName } from '../codec/registry.ts';
+import type { StreamFormat } from '../codec/codec.ts';
 import { TimeDll } from '../dsp/dll.ts';
-import { type ResampleMode, Resampler } from '../dsp/resampler/resampler.ts';
+import type { ResampleMode } from '../dsp/resampler/resampler.ts';
 import { AOO_VERSION, PACKET_SIZE_DEFAULT } from '../protocol/aoo/constants.ts';
 import type { AooData } from '../protocol/aoo/data.ts';
 import type { AooMessage } from '../protocol/aoo/messages.ts';
@@ -10,12 +9,12 @@ import { streamMessageSectionSize, writeStreamMessages } from '../protocol/aoo/s
 import { type NtpTime, ntpAdd, ntpFromSeconds } from '../protocol/ntp.ts';
 import { type Random, randomInt31 } from '../util/random.ts';
 import { DataFrameWriter } from './data-frames.ts';
+import { EncodePipeline, type PipelineSettings, UNSENT_BLOCKS_MAX } from './encode-pipeline.ts';
 import { type Endpoint, type PacketOut, type SocketAddress, endpointKey, endpointOf } from './endpoint.ts';
 import { EventQueue } from './event-queue.ts';
 import type { SourceEvent } from './events.ts';
 import { MessageWriter } from './message-writer.ts';
 import { OutgoingStreamMessages, type StreamMessageInput } from './outgoing-stream-messages.ts';
-import { SendHistory } from './send-history.ts';
 import { nextSequence } from './sequence.ts';
 import { SinkEntry } from './sink-entry.ts';
 
@@ -51,28 +50,19 @@ export interface SourceOptions {
 
 type SourceState = 'idle' | 'start' | 'run' | 'stop';
 
-/** Blocks that may be encoded between two `send()` calls before the oldest unsent one is lost. */
-const UNSENT_BLOCKS_MAX = 64;
-
 /**
  * Time arguments are seconds on the NTP timescale (seconds since 1900, e.g.
  * `ntpToSeconds(now)`), so they convert to wire timetags directly.
  */
 export class Source {
   readonly id: number;
-  readonly format: StreamFormat;
-  private readonly encoder: Encoder;
-  private readonly formatId: number;
   private readonly random: Random;
   private readonly processBlockSize: number;
   private readonly redundancy: number;
   private readonly pingInterval: number;
-  private readonly timestampPeriod: number;
-  private readonly resendBlocks: number;
-  private readonly resampler: Resampler;
+  private readonly pipelineSettings: PipelineSettings;
+  private pipeline: EncodePipeline;
   private readonly dll: TimeDll | null;
-  private readonly encodeInput: Float32Array;
-  private readonly history: SendHistory;
   private readonly frames: DataFrameWriter;
   private readonly writer = new MessageWriter();
   private readonly sinks = new Map<string, SinkEntry>();
@@ -83,6 +73,11 @@ export class Source {
 
   private state: SourceState = 'idle';
   private metadata: AooData | null = null;
+  /** Spec §6.2 start/stop offsets, in host samples into the next process block. */
+  private startOffset = 0;
+  private stopOffset = 0;
+  /** Stream blocks lost to host xruns, not yet sent as xrun blocks (spec §6.6). */
+  private xrunBlocks = 0;
   private now = 0;
   private startTime: NtpTime = 0n;
   private sequence = 0;
@@ -92,36 +87,40 @@ export class Source {
   private lastPing = -Infinity;
 
   constructor(options: SourceOptions) {
-    const codec = codecByName(options.format.codec);
-    if (codec === undefined) throw new Error(`unknown codec '${options.format.codec}'`);
-    this.format = codec.validate(options.format);
     if (!(Number.isInteger(options.processBlockSize) && options.processBlockSize > 0)) {
       throw new Error(`bad process block size ${options.processBlockSize}`);
     }
     this.id = options.id;
     this.random = options.random;
     this.processBlockSize = options.processBlockSize;
-    this.encoder = codec.createEncoder(this.format);
-    this.formatId = randomInt31(this.random);
     this.redundancy = Math.min(16, Math.max(1, Math.floor(options.redundancy ?? 1)));
     this.pingInterval = options.pingInterval ?? 1;
-    const { sampleRate, blockSize, channels } = this.format;
-    const timeInterval = options.streamTimeInterval ?? 1;
-    this.timestampPeriod = timeInterval > 0 ? Math.max(1, Math.floor((timeInterval * sampleRate) / blockSize)) : 0;
-    const resendSeconds = options.resendBufferSeconds ?? 1;
-    this.resendBlocks = resendSeconds > 0 ? Math.ceil((resendSeconds * sampleRate) / blockSize) : 0;
-    this.resampler = new Resampler({
-      channels,
-      inputRate: options.sampleRate,
-      outputRate: sampleRate,
-      mode: options.resampleMode,
-      maxInputBlock: this.processBlockSize,
-      maxOutputBlock: blockSize,
-    });
+    this.pipelineSettings = {
+      processBlockSize: options.processBlockSize,
+      sampleRate: options.sampleRate,
+      resampleMode: options.resampleMode,
+      resendBufferSeconds: options.resendBufferSeconds ?? 1,
+      streamTimeInterval: options.streamTimeInterval ?? 1,
+    };
+    this.pipeline = new EncodePipeline(options.format, this.pipelineSettings, this.random);
     this.dll = (options.dynamicResampling ?? true) ? new TimeDll(options.sampleRate, this.processBlockSize, options.dllBandwidth) : null;
-    this.encodeInput = new Float32Array(channels * blockSize);
-    this.history = new SendHistory(this.resendBlocks + UNSENT_BLOCKS_MAX, this.encoder.maxBlockBytes + 64);
     this.frames = new DataFrameWriter(this.id, options.packetSize ?? PACKET_SIZE_DEFAULT, options.binary ?? true, this.writer);
+  }
+
+  /** The stream format, as validated by its codec. */
+  get format(): StreamFormat {
+    return this.pipeline.format;
+  }
+
+  /**
+   * Changes the stream format (spec §6.2): a new format ID, and a running stream restarts in
+   * the next `process()` with new stream IDs and a `/start` to every sink. Throws for an
+   * unknown codec, changing nothing.
+   */
+  setFormat(format: StreamFormat): void {
+    this.pipeline = new EncodePipeline(format, this.pipelineSettings, this.random);
+    this.unsent = 0;
+    if (this.state === 'run') this.state = 'start';
   }
 
   // ---- sinks (spec §6.3)
@@ -178,14 +177,29 @@ export class Source {
 
   // ---- stream (spec §6.2)
 
-  startStream(metadata: AooData | null = null): void {
+  /** Starts a stream in the next `process()`; it begins `sampleOffset` samples into that block. */
+  startStream(metadata: AooData | null = null, sampleOffset = 0): void {
     this.metadata = metadata;
+    this.startOffset = sampleOffset;
     this.state = 'start';
   }
 
-  stopStream(): void {
+  /** Stops the stream in the next `process()`, `sampleOffset` samples into that block. */
+  stopStream(sampleOffset = 0): void {
+    this.stopOffset = sampleOffset;
     if (this.state === 'run') this.state = 'stop';
     else if (this.state === 'start') this.state = 'idle';
+  }
+
+  /**
+   * The host lost `samples` samples (a dropout): the sinks get that many stream blocks as
+   * xrun blocks (spec §6.6), so the stream keeps its timing, and the clock estimate restarts.
+   */
+  reportXRun(samples: number): void {
+    if (!(samples > 0) || this.state !== 'run') return;
+    const { format } = this.pipeline;
+    this.xrunBlocks += (samples * format.sampleRate) / this.pipelineSettings.sampleRate / format.blockSize;
+    this.dll?.reset();
   }
 
   /** Adds a message for the next `process()` block, at `sampleOffset` within it. */
@@ -198,7 +212,8 @@ export class Source {
     this.now = time;
     if (this.state === 'idle') return;
     if (this.state === 'stop') {
-      for (const sink of this.sinks.values()) if (sink.active) this.queueStop(sink.endpoint, sink.streamId, this.sequence);
+      const offset = Math.round(this.stopOffset / this.pipeline.resampler.step);
+      for (const sink of this.sinks.values()) if (sink.active) this.queueStop(sink.endpoint, sink.streamId, this.sequence, offset);
       this.state = 'idle';
       return;
     }
@@ -207,10 +222,12 @@ export class Source {
       this.state = 'run';
     }
     this.dll?.update(time);
+    this.encodeXRunBlocks();
+    const { resampler, encodeInput, format } = this.pipeline;
     this.messages.pin(this.streamPosition);
-    this.resampler.push(block, this.processBlockSize);
+    resampler.push(block, this.processBlockSize);
     this.processSamples += this.processBlockSize;
-    while (this.resampler.pull(this.encodeInput, this.format.blockSize)) this.encodeBlock();
+    while (resampler.pull(encodeInput, format.blockSize)) this.encodeBlock();
   }
 
   /** Handles a message addressed to this source (`/aoo/src/<id>/…`). */
@@ -227,7 +244,7 @@ export class Source {
         if (sink !== undefined && (this.state === 'idle' || !sink.active)) this.queueStop(ep, msg.streamId);
         break;
       case 'source/data':
-        if (this.resendBlocks > 0 && active && msg.streamId === sink.streamId) sink.dataRequests.push(...msg.requests);
+        if (this.pipeline.resendBlocks > 0 && active && msg.streamId === sink.streamId) sink.dataRequests.push(...msg.requests);
         break;
       case 'source/invite':
         this.receiveInvite(sink, ep, msg.token, msg.metadata);
@@ -308,10 +325,10 @@ export class Source {
     this.events.push({ type: 'Invite', endpoint: entry.endpoint, token, metadata });
   }
 
-  private queueStop(to: Endpoint, streamId: number, lastSequence = this.sequence): void {
+  private queueStop(to: Endpoint, streamId: number, lastSequence = this.sequence, offset = 0): void {
     this.pending.push({
       to,
-      build: () => ({ kind: 'sink/stop', sinkId: to.id, sourceId: this.id, streamId, end: { lastSequence, offset: 0 } }),
+      build: () => ({ kind: 'sink/stop', sinkId: to.id, sourceId: this.id, streamId, end: { lastSequence, offset } }),
     });
   }
 
@@ -322,43 +339,70 @@ export class Source {
     this.encodedSamples = 0;
     this.startTime = ntpFromSeconds(time);
     this.lastPing = -Infinity;
-    this.history.reset();
-    this.encoder.reset();
-    this.resampler.reset();
+    this.xrunBlocks = 0;
+    this.pipeline.history.reset();
+    this.pipeline.encoder.reset();
+    this.pipeline.resampler.reset();
     this.dll?.reset();
     this.messages.clearScheduled();
     for (const sink of this.sinks.values()) if (sink.active) this.activate(sink);
   }
 
   /** Stream sample position (format rate) of a sample of the process block about to be pushed. */
-  private readonly streamPosition = (sampleOffset: number): number =>
-    this.encodedSamples + Math.round((this.processSamples + sampleOffset - this.resampler.readPosition()) / this.resampler.step);
+  private readonly streamPosition = (sampleOffset: number): number => {
+    const { resampler } = this.pipeline;
+    return this.encodedSamples + Math.round((this.processSamples + sampleOffset - resampler.readPosition()) / resampler.step);
+  };
+
+  /** Spec §6.4 step 3: empty blocks with the xrun flag stand for audio the host lost. */
+  private encodeXRunBlocks(): void {
+    if (this.xrunBlocks < 0.5) return;
+    const count = Math.round(this.xrunBlocks);
+    this.xrunBlocks -= count;
+    const { history, format } = this.pipeline;
+    for (let i = 0; i < count; i++) {
+      const block = history.slot(this.sequence);
+      this.messages.take(this.encodedSamples, format.blockSize);
+      block.messageSize = 0;
+      block.totalSize = 0;
+      block.xrun = true;
+      block.sampleRate = null;
+      block.timestamp = null;
+      this.advance();
+    }
+  }
+
+  private advance(): void {
+    this.sequence = nextSequence(this.sequence);
+    this.encodedSamples += this.pipeline.format.blockSize;
+    this.unsent = Math.min(this.unsent + 1, UNSENT_BLOCKS_MAX);
+  }
 
   private encodeBlock(): void {
-    const { blockSize, sampleRate } = this.format;
-    const block = this.history.slot(this.sequence);
+    const { format, encoder, encodeInput, history, timestampPeriod } = this.pipeline;
+    const { blockSize, sampleRate } = format;
+    const block = history.slot(this.sequence);
     const due = this.messages.take(this.encodedSamples, blockSize);
     let messageSize = 0;
     if (due.length > 0) {
-      block.reserve(streamMessageSectionSize(due) + this.encoder.maxBlockBytes);
+      block.reserve(streamMessageSectionSize(due) + encoder.maxBlockBytes);
       messageSize = writeStreamMessages(block.data, 0, due);
       if (messageSize < 0) throw new Error('stream message too large');
     }
-    const audio = this.encoder.encode(this.encodeInput, block.data, messageSize);
-    if (audio < 0) throw new Error(`${this.format.codec} encoder failed`);
+    const audio = encoder.encode(encodeInput, block.data, messageSize);
+    if (audio < 0) throw new Error(`${format.codec} encoder failed`);
     block.messageSize = messageSize;
     block.totalSize = messageSize + audio;
     block.xrun = false;
     block.sampleRate = this.dll === null ? null : (this.dll.sampleRate * sampleRate) / this.dll.nominalRate;
     block.timestamp =
-      this.timestampPeriod > 0 && this.sequence % this.timestampPeriod === 0 ? ntpAdd(this.startTime, this.encodedSamples / sampleRate) : null;
-    this.sequence = nextSequence(this.sequence);
-    this.encodedSamples += blockSize;
-    this.unsent = Math.min(this.unsent + 1, UNSENT_BLOCKS_MAX);
+      timestampPeriod > 0 && this.sequence % timestampPeriod === 0 ? ntpAdd(this.startTime, this.encodedSamples / sampleRate) : null;
+    this.advance();
   }
 
   private sendStarts(out: PacketOut): void {
     const seqStart = this.sequence - this.unsent;
+    const { format, formatId, encoder, resampler } = this.pipeline;
     for (const sink of this.sinks.values()) {
       if (!sink.active || !sink.needsStart) continue;
       sink.needsStart = false;
@@ -370,13 +414,13 @@ export class Source {
           version: AOO_VERSION,
           streamId: sink.streamId,
           seqStart,
-          formatId: this.formatId,
-          format: this.format,
-          startTime: ntpAdd(this.startTime, (seqStart * this.format.blockSize) / this.format.sampleRate),
+          formatId,
+          format,
+          startTime: ntpAdd(this.startTime, (seqStart * format.blockSize) / format.sampleRate),
           latency: this.reblockLatency,
-          codecDelay: this.encoder.delay,
+          codecDelay: encoder.delay,
           metadata: this.metadata,
-          offset: 0,
+          offset: Math.round(this.startOffset / resampler.step),
         },
         sink.endpoint,
         out,
@@ -386,13 +430,13 @@ export class Source {
 
   /** Spec §6.2 `/start` latency: reblocking plus resampling delay, in format samples. */
   private get reblockLatency(): number {
-    const ratio = 1 / this.resampler.step;
-    return Math.max(0, Math.round(this.format.blockSize - this.processBlockSize * ratio + this.resampler.latency()));
+    const { format, resampler } = this.pipeline;
+    return Math.max(0, Math.round(format.blockSize - this.processBlockSize / resampler.step + resampler.latency()));
   }
 
   private sendBlocks(out: PacketOut): void {
     for (let seq = this.sequence - this.unsent; seq < this.sequence; seq++) {
-      const block = this.history.find(seq)!;
+      const block = this.pipeline.history.find(seq)!;
       const frameCount = this.frames.frameCount(block);
       for (const sink of this.sinks.values()) {
         if (!sink.active) continue;
@@ -405,13 +449,14 @@ export class Source {
   }
 
   private sendResends(out: PacketOut): void {
-    const oldest = this.sequence - this.resendBlocks;
+    const { history, resendBlocks } = this.pipeline;
+    const oldest = this.sequence - resendBlocks;
     for (const sink of this.sinks.values()) {
       if (sink.dataRequests.length === 0) continue;
       let count = 0;
       for (const req of sink.dataRequests.splice(0)) {
         if (!sink.active || req.sequence < oldest || req.sequence >= this.sequence) continue;
-        const block = this.history.find(req.sequence);
+        const block = history.find(req.sequence);
         if (block === undefined) continue;
         const frameCount = this.frames.frameCount(block);
         for (let i = 0; i < frameCount; i++) {
