@@ -1,3 +1,6 @@
+import type { IpEndpoint } from '../protocol/aoo/data.ts';
+import { ipAddressBytes, ipAddressString } from '../protocol/aoo/relay.ts';
+
 /** A UDP peer address as AOO compares it: numeric IP (unmapped) and port. */
 export interface UdpAddress {
   readonly address: string;
@@ -23,4 +26,11 @@ export function parseHostPort(text: string): { host: string; port: number } | un
   if (m === null) return undefined;
   const port = Number(m[2]);
   return port > 0 && port < 65536 ? { host: m[1]!, port } : undefined;
+}
+
+/** `e` in the form socket addresses are reported in (numeric, canonical, unmapped), or null for a hostname. */
+export function canonicalAddress(e: IpEndpoint): UdpAddress | null {
+  const bytes = ipAddressBytes(e.host);
+  if (bytes === null || !Number.isInteger(e.port) || e.port <= 0 || e.port > 0xffff) return null;
+  return { address: ipAddressString(bytes, 0, bytes.length as 4 | 16), port: e.port };
 }

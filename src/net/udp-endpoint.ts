@@ -29,7 +29,9 @@ export class UdpEndpoint {
     private readonly report: (reason: DropReason, detail: string) => void,
   ) {
     this.socket = socket;
-    socket.on('message', (msg: Buffer, r: RemoteInfo) => this.dispatch(msg, { address: unmapAddress(r.address), port: r.port }));
+    socket.on('message', (msg: Buffer, r: RemoteInfo) =>
+      this.dispatch(new Uint8Array(msg.buffer, msg.byteOffset, msg.length), { address: unmapAddress(r.address), port: r.port }),
+    );
   }
 
   /** Binds `port` (0 = any) on `host` (default: all interfaces, IPv4 and IPv6). */
@@ -74,12 +76,12 @@ export class UdpEndpoint {
     this.socket.close();
   }
 
-  private dispatch(msg: Buffer, from: UdpAddress): void {
+  /** Routes one datagram as if it came from `from` (spec §1.4); the client feeds it source/sink packets unwrapped from a relay. */
+  dispatch(bytes: Uint8Array, from: UdpAddress): void {
     this.received++;
-    const bytes = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
     const route = routePacket(bytes);
     if (route.form === 'malformed' || route.form === 'foreign') {
-      this.drop(route.form, route.form === 'malformed' ? route.detail : `${msg.length} bytes from ${from.address}:${from.port}`);
+      this.drop(route.form, route.form === 'malformed' ? route.detail : `${bytes.length} bytes from ${from.address}:${from.port}`);
       return;
     }
     if ((route.type === MsgType.Source || route.type === MsgType.Sink) && route.id !== null) {

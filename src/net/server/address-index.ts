@@ -1,13 +1,5 @@
-import { ipAddressBytes, ipAddressString } from '../../protocol/aoo/relay.ts';
 import type { IpEndpoint } from '../../protocol/aoo/data.ts';
-import type { UdpAddress } from '../address.ts';
-
-/** `e` in the form socket addresses are reported in (numeric, canonical, unmapped), or null for a hostname. */
-export function canonicalAddress(e: IpEndpoint): UdpAddress | null {
-  const bytes = ipAddressBytes(e.host);
-  if (bytes === null || !Number.isInteger(e.port) || e.port <= 0 || e.port > 0xffff) return null;
-  return { address: ipAddressString(bytes, 0, bytes.length as 4 | 16), port: e.port };
-}
+import { type UdpAddress, canonicalAddress } from '../address.ts';
 
 const NOBODY: ReadonlySet<number> = new Set();
 

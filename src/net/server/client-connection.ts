@@ -1,7 +1,10 @@
 import type { AooData, IpEndpoint } from '../../protocol/aoo/data.ts';
 import { TcpReassembler } from '../../protocol/aoo/tcp-framing.ts';
 import type { UdpAddress } from '../address.ts';
-import { PingTimer, SERVER_TCP_PING } from './ping-timer.ts';
+import { PingTimer, type PingSchedule } from '../ping-timer.ts';
+
+/** Server → client `/aoo/client/ping` over TCP (spec §11.3): a client silent for 10 + 5 × 1 s is removed. */
+const SERVER_TCP_PING: PingSchedule = { interval: 5, probeTime: 10, probeInterval: 1, probeCount: 5 };
 import type { User } from './registry.ts';
 
 /** What a client told the server in a successful `/login`. */
@@ -29,6 +32,7 @@ export class ClientConnection {
     maxFrameLength: number,
   ) {
     this.frames = new TcpReassembler({ maxFrameLength });
-    this.ping = new PingTimer(SERVER_TCP_PING, now);
+    this.ping = new PingTimer(SERVER_TCP_PING);
+    this.ping.reset(now);
   }
 }

@@ -1,7 +1,7 @@
 import type { RequestResult } from '../../protocol/aoo/client/reply.ts';
 import type { CustomRequestSuccess } from '../../protocol/aoo/client/update.ts';
 import type { AooData } from '../../protocol/aoo/data.ts';
-import { hashPassword } from './password.ts';
+import { hashPassword } from '../password.ts';
 import type { AddressIndex } from './address-index.ts';
 import type { ClientConnection } from './client-connection.ts';
 import type { DropCounter } from './drops.ts';

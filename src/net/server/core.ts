@@ -29,7 +29,7 @@ import { type DropReason, DropCounter } from './drops.ts';
 import { joinGroup, leaveGroup, removeMember, requestError, setGroupMetadata, setUserMetadata, updateGroup, updateUser } from './groups.ts';
 import { Outbox } from './outbox.ts';
 import type { ServerOutput } from './output.ts';
-import { hashPassword } from './password.ts';
+import { hashPassword } from '../password.ts';
 import { GroupFlag, GroupRegistry, UserFlag } from './registry.ts';
 import { closeClient, login } from './session.ts';
 import { UdpService } from './udp.ts';
@@ -116,7 +116,7 @@ export class ServerCore {
 
   nextWakeup(): number {
     let next = Number.POSITIVE_INFINITY;
-    for (const client of this.ctx.clients.values()) next = Math.min(next, client.ping.nextWakeup);
+    for (const client of this.ctx.clients.values()) next = Math.min(next, client.ping.nextWakeup());
     return next;
   }
 
@@ -191,7 +191,7 @@ export class ServerCore {
   private heartbeat(client: ClientConnection, now: number): void {
     const due = client.ping.poll(now);
     if (due === 'ping') this.ctx.outbox.send(client.id, { kind: 'client/ping' });
-    else if (due === 'timeout') {
+    else if (due === 'inactive') {
       this.ctx.outbox.log('warn', 'client-not-responding', { clientId: client.id, remote: formatAddress(client.remote) });
       closeClient(this.ctx, client, AooErrorCode.NotResponding, 'not responding');
     }
@@ -202,7 +202,7 @@ export class ServerCore {
     if (!r.ok) return this.reject(client, AooErrorCode.BadFormat, `${r.error.kind}: ${r.error.detail}`);
     const m = r.value;
     if (client.login === null && m.kind !== 'server/login') return this.reject(client, AooErrorCode.NotPermitted, `${m.kind} before login`);
-    client.ping.heard(now);
+    client.ping.reply(now);
     switch (m.kind) {
       case 'server/login':
         return login(this.ctx, client, m);

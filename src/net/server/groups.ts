@@ -7,7 +7,7 @@ import type { ServerGroupJoin, ServerGroupLeave } from '../../protocol/aoo/serve
 import type { ServerGroupUpdate, ServerUserUpdate } from '../../protocol/aoo/server/update.ts';
 import type { ClientConnection, LoginInfo } from './client-connection.ts';
 import type { ServerContext } from './context.ts';
-import { passwordMatches } from './password.ts';
+import { passwordMatches } from '../password.ts';
 import { type Group, GroupFlag, type User, UserFlag, peerFlags } from './registry.ts';
 
 export function requestError(code: AooErrorCode): RequestError {

@@ -6,7 +6,7 @@ import { formatAddress } from '../address.ts';
 import type { ClientConnection } from './client-connection.ts';
 import type { ServerContext } from './context.ts';
 import { removeMember, requestError } from './groups.ts';
-import { passwordMatches } from './password.ts';
+import { passwordMatches } from '../password.ts';
 
 function loginRefusal(ctx: ServerContext, m: ServerLogin): AooErrorCode | null {
   const version = checkVersion(m.version);

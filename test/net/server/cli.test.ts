@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { ChildProcess } from 'node:child_process';
-import { hashPassword } from '../../../src/net/server/password.ts';
+import { hashPassword } from '../../../src/net/password.ts';
 import { AOO_VERSION } from '../../../src/protocol/aoo/constants.ts';
 import { startCli, waitForStderr } from '../../support/cli.ts';
 import { RawTcpClient } from './raw-client.ts';

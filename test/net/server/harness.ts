@@ -4,7 +4,7 @@ import { ServerCore } from '../../../src/net/server/core.ts';
 import type { ServerOptions } from '../../../src/net/server/context.ts';
 import type { LogRecord, ServerEvent } from '../../../src/net/server/events.ts';
 import type { ServerOutput } from '../../../src/net/server/output.ts';
-import { hashPassword } from '../../../src/net/server/password.ts';
+import { hashPassword } from '../../../src/net/password.ts';
 import { AOO_VERSION } from '../../../src/protocol/aoo/constants.ts';
 import type { AooData, IpEndpoint } from '../../../src/protocol/aoo/data.ts';
 import { type AooMessage, decodeAoo, encodeAooToBytes } from '../../../src/protocol/aoo/messages.ts';

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { eventRecord, formatLogLine } from '../../../src/cli/server.ts';
-import { hashPassword } from '../../../src/net/server/password.ts';
+import { hashPassword } from '../../../src/net/password.ts';
 import { AOO_VERSION } from '../../../src/protocol/aoo/constants.ts';
 import { CoreHarness, encode, framed, json } from './harness.ts';
 

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { hashPassword } from '../../../src/net/server/password.ts';
+import { hashPassword } from '../../../src/net/password.ts';
 import { AOO_VERSION, AooErrorCode } from '../../../src/protocol/aoo/constants.ts';
 import type { AooMessage } from '../../../src/protocol/aoo/messages.ts';
 import { seededRandom } from '../../../src/util/random.ts';

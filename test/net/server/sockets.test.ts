@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { AooServer } from '../../../src/net/server/aoo-server.ts';
 import type { ServerEvent } from '../../../src/net/server/events.ts';
-import { hashPassword } from '../../../src/net/server/password.ts';
+import { hashPassword } from '../../../src/net/password.ts';
 import { AOO_VERSION } from '../../../src/protocol/aoo/constants.ts';
 import { wrapForRelay } from '../../../src/protocol/aoo/relay.ts';
 import { decode, encode, json } from './harness.ts';
