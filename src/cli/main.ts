@@ -1,3 +1,4 @@
+import { runDemo } from './demo.ts';
 import { runDump } from './dump.ts';
 import { runReceive } from './receive.ts';
 import { runSend } from './send.ts';
@@ -6,19 +7,26 @@ import { runServer } from './server.ts';
 const USAGE = `aoo-node — AOO 2.0 audio streaming for Max and Pure Data
 
 usage:
+  aoo-node demo [--seconds S=10] [--codec pcm|opus]
+                                        a source and a sink in this process stream a 440/660 Hz stereo
+                                        tone over 127.0.0.1 with a live status; then a summary with the
+                                        frequencies the sink played (exit 1 if the stream failed)
   aoo-node dump --file CAPTURE          decode a capture file (the format of shared/aoo/vectors)
   aoo-node dump --port P [--host H] [--count N] [--seconds S]
                                         listen on UDP port P (IPv4 and IPv6) and decode what arrives
   aoo-node receive --port P [--host H] [--id N=1] --out FILE.wav [--seconds S] [--latency MS=50]
-                  [--channels N=2] [--samplerate SR=48000] [--blocksize N=64]
+                  [--channels N=2] [--samplerate SR=48000] [--blocksize N=64] [--dynamic-resampling on|off]
                                         run sink N on UDP port P; write what it plays to FILE.wav
-                                        (float32) and print its events as JSON lines; Ctrl-C stops
+                                        (float32) and print its events as JSON lines; Ctrl-C stops;
+                                        on a terminal, a live status line per source on stderr;
+                                        it follows the source's clock unless --dynamic-resampling off
   aoo-node send --to HOST:PORT:ID [--port P=0] [--id N=1] [--tone HZ[,HZ…]=440 | --file IN.wav]
                 [--seconds S] [--codec pcm|opus] [--bits 8|16|24|32|64=32] [--channels N]
                 [--samplerate SR=48000] [--blocksize N=64] [--message-every S]
                                         stream tones (channel i plays tone i, amplitude 0.5) or a WAV
                                         file from source N to a sink, e.g. --to [::1]:9100:1;
-                                        --message-every adds a text stream message "hello N"
+                                        --message-every adds a text stream message "hello N";
+                                        without --seconds until Ctrl-C; on a terminal, a live status line
   aoo-node server [--port P=7078] [--host H] [--relay] [--password PW]
                                         run an AOO connection server on TCP and UDP port P (IPv4 and
                                         IPv6): login, groups, peer discovery; --relay forwards packets
@@ -29,6 +37,7 @@ usage:
 type Command = (args: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
+  demo: runDemo,
   dump: runDump,
   receive: runReceive,
   send: runSend,

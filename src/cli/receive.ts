@@ -1,23 +1,18 @@
 import { parseArgs } from 'node:util';
 import { describeFormat } from '../codec/registry.ts';
-import { formatAddress } from '../net/address.ts';
-import { UdpEndpoint } from '../net/udp-endpoint.ts';
-import { DataType, MsgType, dataTypeName } from '../protocol/aoo/constants.ts';
-import { decodeAoo } from '../protocol/aoo/messages.ts';
+import { DataType, dataTypeName } from '../protocol/aoo/constants.ts';
 import { ntpToSeconds } from '../protocol/ntp.ts';
-import type { Endpoint } from '../stream/endpoint.ts';
 import type { SinkEvent } from '../stream/events.ts';
-import { Sink } from '../stream/sink.ts';
-import { writeWav } from '../util/wav.ts';
-import { StreamClock, UsageError, isId, isPort, isPositive, isPositiveInt, ntpNow, parseNumber, runCommand } from './stream-clock.ts';
+import { endpointName } from './endpoint-name.ts';
+import { StatusDisplay, statusModeFor } from './status-display.ts';
+import { receiveStatusLine } from './status-line.ts';
+import { StreamClock, UsageError, errorText, isId, isPort, isPositive, isPositiveInt, onInterrupt, parseNumber, runCommand } from './stream-clock.ts';
+import { StreamReceiver } from './stream-receiver.ts';
+import { SourceStatusTracker, roundTripSeconds } from './stream-status.ts';
+import { WavFileWriter } from './wav-file-writer.ts';
 
-/** "127.0.0.1:9101|1", "[::1]:9101|1". */
-export function endpointName(ep: Endpoint): string {
-  return `${formatAddress(ep)}|${ep.id}`;
-}
-
-/** "StreamStart" → "stream_start". */
-function snake(name: string): string {
+/** The JSON name of an event type: "StreamStart" → "stream_start". */
+export function eventName(name: string): string {
   return name.replace(/[A-Z]/g, (c, i: number) => (i > 0 ? '_' : '') + c.toLowerCase());
 }
 
@@ -27,7 +22,7 @@ function hex(bytes: Uint8Array): string {
 
 /** The JSON line of a sink event; `sample` is the event's position in the output file. */
 export function sinkEventJson(e: SinkEvent, sample: number, sampleRate: number): Record<string, unknown> {
-  const o: Record<string, unknown> = { event: snake(e.type), source: endpointName(e.endpoint), sample, time: Number((sample / sampleRate).toFixed(6)) };
+  const o: Record<string, unknown> = { event: eventName(e.type), source: endpointName(e.endpoint), sample, time: Number((sample / sampleRate).toFixed(6)) };
   switch (e.type) {
     case 'FormatChange':
       o.format = describeFormat(e.format);
@@ -61,7 +56,7 @@ export function sinkEventJson(e: SinkEvent, sample: number, sampleRate: number):
       o.count = e.count;
       break;
     case 'SourcePing':
-      o.rtt_ms = Number((((ntpToSeconds(e.t4) - ntpToSeconds(e.t1)) - (ntpToSeconds(e.t3) - ntpToSeconds(e.t2))) * 1000).toFixed(3));
+      o.rtt_ms = Number((roundTripSeconds(e.t1, e.t2, e.t3, e.t4) * 1000).toFixed(3));
       break;
     case 'Error':
       o.message = e.message;
@@ -88,6 +83,7 @@ export function runReceive(args: string[]): Promise<number> {
         channels: { type: 'string' },
         samplerate: { type: 'string' },
         blocksize: { type: 'string' },
+        'dynamic-resampling': { type: 'string' },
       },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
@@ -100,7 +96,10 @@ export function runReceive(args: string[]): Promise<number> {
     const channels = parseNumber(values.channels, 'channels', 2, (n) => isPositiveInt(n) && n <= 256, 'a whole number 1…256');
     const sampleRate = parseNumber(values.samplerate, 'samplerate', 48000, (n) => isPositiveInt(n) && n <= 768000, 'a sample rate in Hz');
     const blockSize = parseNumber(values.blocksize, 'blocksize', 64, (n) => isPositiveInt(n) && n <= 65536, 'a whole number of samples');
-    return receive({ port, host: values.host, id, out: values.out, seconds, latency: latency / 1000, channels, sampleRate, blockSize });
+    const dynamic = values['dynamic-resampling'] ?? 'on';
+    if (dynamic !== 'on' && dynamic !== 'off') throw new UsageError('--dynamic-resampling must be on or off');
+    const dynamicResampling = dynamic === 'on';
+    return receive({ port, host: values.host, id, out: values.out, seconds, latency: latency / 1000, channels, sampleRate, blockSize, dynamicResampling });
   });
 }
 
@@ -114,77 +113,71 @@ interface ReceiveOptions {
   readonly channels: number;
   readonly sampleRate: number;
   readonly blockSize: number;
+  readonly dynamicResampling: boolean;
 }
 
 async function receive(o: ReceiveOptions): Promise<number> {
-  const udp = await UdpEndpoint.open(o.port, o.host, (reason, detail) => process.stderr.write(`aoo-node receive: dropped ${reason} packet (${detail})\n`));
-  const sink = new Sink({ id: o.id, channels: o.channels, sampleRate: o.sampleRate, blockSize: o.blockSize, random: Math.random, latency: o.latency });
-  const chunks: Float32Array[] = [];
-  const block = new Float32Array(o.channels * o.blockSize);
-  let position = 0;
-  // `bytes` is a reused buffer and dgram sends asynchronously: send a copy.
-  const out = (bytes: Uint8Array, to: { address: string; port: number }) => udp.send(bytes, to);
-  const flushEvents = (at: number, sampleOffsets: boolean) => {
-    for (const e of sink.pollEvents()) {
-      const offset = sampleOffsets && 'sampleOffset' in e ? e.sampleOffset : 0;
-      process.stdout.write(`${JSON.stringify(sinkEventJson(e, at + offset, o.sampleRate))}\n`);
-    }
-  };
-  udp.attach(MsgType.Sink, o.id, (bytes, from) => {
-    const r = decodeAoo(bytes);
-    if (!r.ok) return;
-    sink.handleMessage(r.value, from, ntpNow());
-    flushEvents(position, false);
-  });
-  const clock = new StreamClock(
-    o.sampleRate,
-    o.blockSize,
-    (index, time) => {
-      sink.process(block, time);
-      chunks.push(block.slice());
-      position = index * o.blockSize;
-      flushEvents(position, true);
-      position += o.blockSize;
+  const display = new StatusDisplay(statusModeFor(process.stderr, 'off'), process.stderr);
+  const log = (text: string) => display.print(process.stderr, `aoo-node receive: ${text}\n`);
+  const status = new SourceStatusTracker();
+  const receiver = await StreamReceiver.open({
+    ...o,
+    onEvent: (e, sample) => {
+      status.apply(e);
+      display.print(process.stdout, `${JSON.stringify(sinkEventJson(e, sample, o.sampleRate))}\n`);
     },
-    () => sink.send(out),
-  );
-  const live = process.stderr.isTTY && !Number.isFinite(o.seconds);
-  process.stderr.write(`aoo-node receive: sink ${o.id} listening on ${o.host ?? '*'} port ${udp.port}, writing ${o.out}\n`);
+    report: log,
+  });
+  let wav: WavFileWriter;
+  try {
+    wav = new WavFileWriter(o.out, o.channels, o.sampleRate);
+  } catch (e) {
+    receiver.close();
+    throw new Error(`cannot write ${o.out}: ${errorText(e)}`);
+  }
+  log(`sink ${o.id} listening on ${o.host ?? '*'} port ${receiver.port}, writing ${o.out}`);
 
   return new Promise((resolve) => {
-    let status: NodeJS.Timeout | undefined;
-    const finish = () => {
+    let finished = false;
+    const finish = (failure?: string) => {
+      if (finished) return;
+      finished = true;
       clock.stop();
       clearTimeout(timer);
-      clearInterval(status);
-      process.off('SIGINT', finish);
-      process.off('SIGTERM', finish);
-      udp.close();
-      if (live) process.stderr.write('\n');
-      const frames = chunks.length * o.blockSize;
-      const planar = Array.from({ length: o.channels }, () => new Float32Array(frames));
-      chunks.forEach((c, i) => {
-        for (let ch = 0; ch < o.channels; ch++) planar[ch]!.set(c.subarray(ch * o.blockSize, (ch + 1) * o.blockSize), i * o.blockSize);
-      });
+      offInterrupt();
+      receiver.close();
+      display.stop();
+      let problem = failure;
       try {
-        writeWav(o.out, { sampleRate: o.sampleRate, channels: planar });
+        wav.close();
       } catch (e) {
-        process.stderr.write(`aoo-node receive: cannot write ${o.out}: ${e instanceof Error ? e.message : String(e)}\n`);
+        problem ??= `cannot write ${o.out}: ${errorText(e)}`;
+      }
+      if (problem !== undefined) {
+        log(problem);
         resolve(1);
         return;
       }
       const skipped = clock.skipped > 0 ? ` (${clock.skipped} blocks skipped: the process was too slow)` : '';
-      process.stderr.write(`aoo-node receive: wrote ${(frames / o.sampleRate).toFixed(3)} s to ${o.out}${skipped}\n`);
+      log(`wrote ${(wav.frames / o.sampleRate).toFixed(3)} s to ${o.out}${skipped}`);
       resolve(0);
     };
-    const timer = Number.isFinite(o.seconds) ? setTimeout(finish, o.seconds * 1000) : undefined;
-    if (live) {
-      status = setInterval(() => {
-        process.stderr.write(`\r${clock.elapsed.toFixed(1)} s, ${udp.received} packets received `);
-      }, 250);
-    }
-    process.once('SIGINT', finish);
-    process.once('SIGTERM', finish);
+    const clock = new StreamClock(
+      o.sampleRate,
+      o.blockSize,
+      (_index, time) => {
+        const block = receiver.processBlock(time);
+        try {
+          wav.write(block, o.blockSize);
+        } catch (e) {
+          finish(`cannot write ${o.out}: ${errorText(e)}`);
+        }
+      },
+      () => receiver.flush(),
+    );
+    const timer = Number.isFinite(o.seconds) ? setTimeout(() => finish(), o.seconds * 1000) : undefined;
+    const offInterrupt = onInterrupt(() => finish());
+    display.start(() => receiveStatusLine(receiver.seconds, status.sources));
     clock.start();
   });
 }

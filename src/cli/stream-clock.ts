@@ -1,4 +1,4 @@
-/** The real-time audio clock of `aoo-node send` and `receive`, and their shared argument helpers. */
+/** The real-time audio clock of `aoo-node send`, `receive` and `demo`, and their shared process and argument helpers. */
 
 const UNIX_TO_NTP_SECONDS = 2208988800;
 
@@ -72,6 +72,16 @@ export class StreamClock {
   }
 }
 
+/** Calls `handler` on Ctrl-C (SIGINT) and SIGTERM, instead of dying, until the returned function is called. */
+export function onInterrupt(handler: () => void): () => void {
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
+
 // ---- arguments
 
 /** Bad command-line arguments: reported as one line, exit code 2. */
@@ -89,6 +99,11 @@ export const isPositive = (n: number): boolean => n > 0;
 export const isPort = (n: number): boolean => Number.isInteger(n) && n >= 0 && n < 65536;
 export const isId = (n: number): boolean => Number.isInteger(n) && n >= 0 && n <= 0x7fffffff;
 
+/** The message of anything thrown. */
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
 /** Runs a command body; usage errors and parseArgs errors become one line on stderr and exit code 2. */
 export async function runCommand(name: string, body: () => Promise<number>): Promise<number> {
   try {
@@ -99,7 +114,7 @@ export async function runCommand(name: string, body: () => Promise<number>): Pro
       process.stderr.write(`aoo-node ${name}: ${(e as Error).message}\n`);
       return 2;
     }
-    process.stderr.write(`aoo-node ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`aoo-node ${name}: ${errorText(e)}\n`);
     return 1;
   }
 }
