@@ -14,19 +14,28 @@ usage:
   aoo-node dump --file CAPTURE          decode a capture file (the format of shared/aoo/vectors)
   aoo-node dump --port P [--host H] [--count N] [--seconds S]
                                         listen on UDP port P (IPv4 and IPv6) and decode what arrives
-  aoo-node receive --port P [--host H] [--id N=1] --out FILE.wav [--seconds S] [--latency MS=50]
+  aoo-node receive (--port P | ROOM) [--host H] [--id N=1] --out FILE.wav [--seconds S] [--latency MS=50]
                   [--channels N=2] [--samplerate SR=48000] [--blocksize N=64] [--dynamic-resampling on|off]
                                         run sink N on UDP port P; write what it plays to FILE.wav
                                         (float32) and print its events as JSON lines; Ctrl-C stops;
                                         on a terminal, a live status line per source on stderr;
-                                        it follows the source's clock unless --dynamic-resampling off
-  aoo-node send --to HOST:PORT:ID [--port P=0] [--id N=1] [--tone HZ[,HZ…]=440 | --file IN.wav]
-                [--seconds S] [--codec pcm|opus] [--bits 8|16|24|32|64=32] [--channels N]
-                [--samplerate SR=48000] [--blocksize N=64] [--message-every S]
+                                        it follows the source's clock unless --dynamic-resampling off;
+                                        in a ROOM (then --port is optional) also the room's events
+                                        (peer_join, peer_leave, …), and each source's group and user
+  aoo-node send (--to HOST:PORT:ID [ROOM] | --to-peer USER[:ID=1] ROOM) [--port P=0] [--id N=1]
+                [--tone HZ[,HZ…]=440 | --file IN.wav] [--seconds S] [--codec pcm|opus]
+                [--bits 8|16|24|32|64=32] [--channels N] [--samplerate SR=48000] [--blocksize N=64]
+                [--message-every S]
                                         stream tones (channel i plays tone i, amplitude 0.5) or a WAV
                                         file from source N to a sink, e.g. --to [::1]:9100:1;
                                         --message-every adds a text stream message "hello N";
-                                        without --seconds until Ctrl-C; on a terminal, a live status line
+                                        without --seconds until Ctrl-C; on a terminal, a live status line;
+                                        --to-peer waits for USER to be in the room, then streams to its
+                                        sink ID (relayed if need be), stops when USER leaves and resumes
+                                        when USER comes back; the room's events go to stderr
+      ROOM = --server HOST:PORT --group G --user U [--group-password PW] [--user-password PW] [--password PW]
+                                        log in to an AOO server (aoo-node server; --password is the
+                                        server's) on the command's UDP port and join group G as user U
   aoo-node server [--port P=7078] [--host H] [--relay] [--password PW]
                                         run an AOO connection server on TCP and UDP port P (IPv4 and
                                         IPv6): login, groups, peer discovery; --relay forwards packets

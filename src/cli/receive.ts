@@ -1,23 +1,24 @@
 import { parseArgs } from 'node:util';
 import { describeFormat } from '../codec/registry.ts';
-import { DataType, dataTypeName } from '../protocol/aoo/constants.ts';
+import { UdpEndpoint } from '../net/udp-endpoint.ts';
+import { dataTypeName } from '../protocol/aoo/constants.ts';
 import { ntpToSeconds } from '../protocol/ntp.ts';
 import type { SinkEvent } from '../stream/events.ts';
 import { endpointName } from './endpoint-name.ts';
+import { Room } from './room.ts';
+import { dataJson, roomEventJson } from './room-events.ts';
+import { ROOM_ARGS, type RoomOptions, parseRoomOptions } from './room-options.ts';
 import { StatusDisplay, statusModeFor } from './status-display.ts';
 import { receiveStatusLine } from './status-line.ts';
 import { StreamClock, UsageError, errorText, isId, isPort, isPositive, isPositiveInt, onInterrupt, parseNumber, runCommand } from './stream-clock.ts';
 import { StreamReceiver } from './stream-receiver.ts';
+import { reportDrops } from './stream-sender.ts';
 import { SourceStatusTracker, roundTripSeconds } from './stream-status.ts';
 import { WavFileWriter } from './wav-file-writer.ts';
 
 /** The JSON name of an event type: "StreamStart" → "stream_start". */
 export function eventName(name: string): string {
   return name.replace(/[A-Z]/g, (c, i: number) => (i > 0 ? '_' : '') + c.toLowerCase());
-}
-
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex');
 }
 
 /** The JSON line of a sink event; `sample` is the event's position in the output file. */
@@ -46,9 +47,7 @@ export function sinkEventJson(e: SinkEvent, sample: number, sampleRate: number):
     case 'StreamMessage':
       o.channel = e.channel;
       o.type = dataTypeName(e.dataType);
-      o.data = e.dataType === DataType.Text || e.dataType === DataType.Json || e.dataType === DataType.Fudi || e.dataType === DataType.Xml
-        ? new TextDecoder().decode(e.data)
-        : hex(e.data);
+      o.data = dataJson(e.dataType, e.data);
       break;
     case 'BlockDrop':
     case 'BlockResend':
@@ -67,7 +66,10 @@ export function sinkEventJson(e: SinkEvent, sample: number, sampleRate: number):
   return o;
 }
 
-/** `aoo-node receive`: a sink on a UDP port; the audio goes to a WAV file, the events to stdout as JSON lines. */
+/**
+ * `aoo-node receive`: a sink on a UDP port, in a room or not; the audio goes to a WAV file, its
+ * events and the room's to stdout as JSON lines.
+ */
 export function runReceive(args: string[]): Promise<number> {
   return runCommand('receive', async () => {
     const { values, positionals } = parseArgs({
@@ -84,10 +86,12 @@ export function runReceive(args: string[]): Promise<number> {
         samplerate: { type: 'string' },
         blocksize: { type: 'string' },
         'dynamic-resampling': { type: 'string' },
+        ...ROOM_ARGS,
       },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-    if (values.port === undefined) throw new UsageError('give --port P');
+    const room = parseRoomOptions(values);
+    if (values.port === undefined && room === null) throw new UsageError('give --port P, or --server HOST:PORT --group NAME --user NAME');
     if (values.out === undefined) throw new UsageError('give --out FILE.wav');
     const port = parseNumber(values.port, 'port', 0, isPort, 'a port number (0…65535)');
     const id = parseNumber(values.id, 'id', 1, isId, 'a whole number >= 0');
@@ -99,13 +103,14 @@ export function runReceive(args: string[]): Promise<number> {
     const dynamic = values['dynamic-resampling'] ?? 'on';
     if (dynamic !== 'on' && dynamic !== 'off') throw new UsageError('--dynamic-resampling must be on or off');
     const dynamicResampling = dynamic === 'on';
-    return receive({ port, host: values.host, id, out: values.out, seconds, latency: latency / 1000, channels, sampleRate, blockSize, dynamicResampling });
+    return receive({ port, host: values.host, room, id, out: values.out, seconds, latency: latency / 1000, channels, sampleRate, blockSize, dynamicResampling });
   });
 }
 
 interface ReceiveOptions {
   readonly port: number;
   readonly host: string | undefined;
+  readonly room: RoomOptions | null;
   readonly id: number;
   readonly out: string;
   readonly seconds: number;
@@ -119,26 +124,27 @@ interface ReceiveOptions {
 async function receive(o: ReceiveOptions): Promise<number> {
   const display = new StatusDisplay(statusModeFor(process.stderr, 'off'), process.stderr);
   const log = (text: string) => display.print(process.stderr, `aoo-node receive: ${text}\n`);
+  const print = (json: Record<string, unknown>) => display.print(process.stdout, `${JSON.stringify(json)}\n`);
   const status = new SourceStatusTracker();
-  const receiver = await StreamReceiver.open({
-    ...o,
-    onEvent: (e, sample) => {
-      status.apply(e);
-      display.print(process.stdout, `${JSON.stringify(sinkEventJson(e, sample, o.sampleRate))}\n`);
-    },
-    report: log,
-  });
+  const udp = await UdpEndpoint.open(o.port, o.host, reportDrops(log));
+  const room = o.room === null ? null : new Room(udp, o.room, o.host);
+  const onEvent = (e: SinkEvent, sample: number) => {
+    status.apply(e);
+    print({ ...sinkEventJson(e, sample, o.sampleRate), ...room?.peerAt(e.endpoint) });
+  };
+  const receiver = StreamReceiver.on(udp, { ...o, onEvent }, room?.streamOut);
   let wav: WavFileWriter;
   try {
     wav = new WavFileWriter(o.out, o.channels, o.sampleRate);
   } catch (e) {
     receiver.close();
+    udp.close();
     throw new Error(`cannot write ${o.out}: ${errorText(e)}`);
   }
-  log(`sink ${o.id} listening on ${o.host ?? '*'} port ${receiver.port}, writing ${o.out}`);
 
   return new Promise((resolve) => {
     let finished = false;
+    let timer: NodeJS.Timeout | undefined;
     const finish = (failure?: string) => {
       if (finished) return;
       finished = true;
@@ -146,6 +152,8 @@ async function receive(o: ReceiveOptions): Promise<number> {
       clearTimeout(timer);
       offInterrupt();
       receiver.close();
+      room?.close();
+      udp.close();
       display.stop();
       let problem = failure;
       try {
@@ -175,9 +183,23 @@ async function receive(o: ReceiveOptions): Promise<number> {
       },
       () => receiver.flush(),
     );
-    const timer = Number.isFinite(o.seconds) ? setTimeout(() => finish(), o.seconds * 1000) : undefined;
+    const start = () => {
+      if (finished) return;
+      const inRoom = room === null ? '' : ` in group "${room.group}" as "${room.user}" (server ${room.server})`;
+      log(`sink ${o.id} listening on ${o.host ?? '*'} port ${receiver.port}${inRoom}, writing ${o.out}`);
+      if (Number.isFinite(o.seconds)) timer = setTimeout(() => finish(), o.seconds * 1000);
+      clock.start();
+    };
     const offInterrupt = onInterrupt(() => finish());
     display.start(() => receiveStatusLine(receiver.seconds, status.sources));
-    clock.start();
+    if (room === null) {
+      start();
+      return;
+    }
+    room.join((e) => {
+      print(roomEventJson(e));
+      const ended = room.endedBy(e);
+      if (ended !== null) finish(ended);
+    }).then(start, (e: unknown) => finish(errorText(e)));
   });
 }

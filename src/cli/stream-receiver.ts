@@ -1,4 +1,4 @@
-/** The receiving half of `receive` and `demo`: a Sink on a UDP port, played out block by block. */
+/** The receiving half of `receive` and `demo`: a Sink on a UDP endpoint, played out block by block. */
 import { UdpEndpoint } from '../net/udp-endpoint.ts';
 import { MsgType } from '../protocol/aoo/constants.ts';
 import { decodeAoo } from '../protocol/aoo/messages.ts';
@@ -6,11 +6,9 @@ import type { PacketOut } from '../stream/endpoint.ts';
 import type { SinkEvent } from '../stream/events.ts';
 import { Sink } from '../stream/sink.ts';
 import { ntpNow } from './stream-clock.ts';
+import { type OwnSocket, reportDrops } from './stream-sender.ts';
 
 export interface StreamReceiverOptions {
-  readonly port: number;
-  /** Address to bind; default all interfaces, IPv4 and IPv6. */
-  readonly host?: string | undefined;
   readonly id: number;
   readonly channels: number;
   readonly sampleRate: number;
@@ -22,8 +20,6 @@ export interface StreamReceiverOptions {
   readonly dynamicResampling?: boolean;
   /** Every sink event with its sample position in the output (the blocks `processBlock()` returned). */
   readonly onEvent: (e: SinkEvent, sample: number) => void;
-  /** Problems with incoming datagrams (reported once per kind). */
-  readonly report: (text: string) => void;
 }
 
 export class StreamReceiver {
@@ -31,20 +27,29 @@ export class StreamReceiver {
   /** Samples per channel played out so far. */
   private position = 0;
   private readonly block: Float32Array;
-  private readonly out: PacketOut;
 
-  static async open(o: StreamReceiverOptions): Promise<StreamReceiver> {
-    const udp = await UdpEndpoint.open(o.port, o.host, (reason, detail) => o.report(`dropped ${reason} packet (${detail})`));
-    return new StreamReceiver(o, udp);
+  /** A receiver on a socket of its own, closed by `close()`. */
+  static async open(o: StreamReceiverOptions & OwnSocket): Promise<StreamReceiver> {
+    const udp = await UdpEndpoint.open(o.port, o.host, reportDrops(o.report));
+    return new StreamReceiver(o, udp, (bytes, to) => udp.send(bytes, to), () => udp.close());
+  }
+
+  /**
+   * A receiver on an endpoint it shares (e.g. with a NodeClient, whose `streamOut` is then `out`):
+   * `close()` detaches it and leaves the endpoint open.
+   */
+  static on(udp: UdpEndpoint, o: StreamReceiverOptions, out: PacketOut = (bytes, to) => udp.send(bytes, to)): StreamReceiver {
+    return new StreamReceiver(o, udp, out, () => udp.detach(MsgType.Sink, o.id));
   }
 
   private constructor(
     private readonly o: StreamReceiverOptions,
     private readonly udp: UdpEndpoint,
+    private readonly out: PacketOut,
+    private readonly release: () => void,
   ) {
     this.sink = new Sink({ id: o.id, channels: o.channels, sampleRate: o.sampleRate, blockSize: o.blockSize, random: Math.random, latency: o.latency, dynamicResampling: o.dynamicResampling ?? true });
     this.block = new Float32Array(o.channels * o.blockSize);
-    this.out = (bytes, to) => udp.send(bytes, to);
     udp.attach(MsgType.Sink, o.id, (bytes, from) => {
       const r = decodeAoo(bytes);
       if (!r.ok) return;
@@ -76,8 +81,9 @@ export class StreamReceiver {
     this.sink.send(this.out);
   }
 
+  /** Closes its own socket or detaches from the shared one. */
   close(): void {
-    this.udp.close();
+    this.release();
   }
 
   private emitEvents(inBlock: boolean): void {

@@ -1,6 +1,6 @@
-/** The sending half of `send` and `demo`: a Source on its own UDP port, fed block by block from a signal. */
+/** The sending half of `send` and `demo`: a Source on a UDP endpoint, fed block by block from a signal. */
 import type { StreamFormat } from '../codec/codec.ts';
-import { UdpEndpoint } from '../net/udp-endpoint.ts';
+import { type DropReason, UdpEndpoint } from '../net/udp-endpoint.ts';
 import { DataType, MsgType } from '../protocol/aoo/constants.ts';
 import { decodeAoo } from '../protocol/aoo/messages.ts';
 import type { Endpoint, PacketOut } from '../stream/endpoint.ts';
@@ -17,11 +17,23 @@ const CLOSE_DELAY_MS = 20;
 /** Streaming, sending its last blocks and `/stop`, or done. */
 export type SenderState = 'streaming' | 'stopping' | 'stopped';
 
-export interface StreamSenderOptions {
-  readonly sink: Endpoint;
+/** The UDP socket a sender or receiver opens for itself. */
+export interface OwnSocket {
   readonly port: number;
   /** Address to bind; default all interfaces, IPv4 and IPv6. */
   readonly host?: string | undefined;
+  /** Problems with incoming datagrams (reported once per kind). */
+  readonly report: (text: string) => void;
+}
+
+/** UdpEndpoint drop reports as one line of text each. */
+export function reportDrops(report: (text: string) => void): (reason: DropReason, detail: string) => void {
+  return (reason, detail) => report(`dropped ${reason} packet (${detail})`);
+}
+
+export interface StreamSenderOptions {
+  /** The sink streamed to from the start; others come and go with addSink / removeSink. */
+  readonly sink?: Endpoint;
   readonly id: number;
   readonly format: StreamFormat;
   /** Samples per channel per `processBlock()`. */
@@ -31,8 +43,6 @@ export interface StreamSenderOptions {
   readonly messageEvery: number;
   /** Every source event (invitations already accepted), with the seconds of signal streamed by then. */
   readonly onEvent: (e: SourceEvent, seconds: number) => void;
-  /** Problems with incoming datagrams (reported once per kind). */
-  readonly report: (text: string) => void;
 }
 
 export class StreamSender {
@@ -45,31 +55,50 @@ export class StreamSender {
   private graceBlocks = 0;
   private readonly block: Float32Array;
   private readonly encoder = new TextEncoder();
-  private readonly out: PacketOut;
 
-  static async open(o: StreamSenderOptions): Promise<StreamSender> {
-    const udp = await UdpEndpoint.open(o.port, o.host, (reason, detail) => o.report(`dropped ${reason} packet (${detail})`));
-    return new StreamSender(o, udp);
+  /** A sender on a socket of its own, closed by `close()`. */
+  static async open(o: StreamSenderOptions & OwnSocket): Promise<StreamSender> {
+    const udp = await UdpEndpoint.open(o.port, o.host, reportDrops(o.report));
+    return new StreamSender(o, udp, (bytes, to) => udp.send(bytes, to), () => udp.close());
+  }
+
+  /**
+   * A sender on an endpoint it shares (e.g. with a NodeClient, whose `streamOut` is then `out`):
+   * `close()` detaches it and leaves the endpoint open.
+   */
+  static on(udp: UdpEndpoint, o: StreamSenderOptions, out: PacketOut = (bytes, to) => udp.send(bytes, to)): StreamSender {
+    return new StreamSender(o, udp, out, () => udp.detach(MsgType.Source, o.id));
   }
 
   private constructor(
     private readonly o: StreamSenderOptions,
     private readonly udp: UdpEndpoint,
+    private readonly out: PacketOut,
+    private readonly release: () => void,
   ) {
     const { sampleRate, channels } = o.format;
     this.source = new Source({ id: o.id, format: o.format, processBlockSize: o.blockSize, sampleRate, random: Math.random });
     this.block = new Float32Array(channels * o.blockSize);
-    this.out = (bytes, to) => udp.send(bytes, to);
     udp.attach(MsgType.Source, o.id, (bytes, from) => {
       const r = decodeAoo(bytes);
       if (r.ok) this.source.handleMessage(r.value, from, ntpNow());
     });
-    this.source.addSink(o.sink, true);
+    if (o.sink !== undefined) this.source.addSink(o.sink, true);
     this.source.startStream();
   }
 
   get port(): number {
     return this.udp.port;
+  }
+
+  /** Streams to `sink` too, from the next block on (it gets a `/start`). */
+  addSink(sink: Endpoint): void {
+    this.source.addSink(sink, true);
+  }
+
+  /** Stops streaming to `sink` (it gets a `/stop`). */
+  removeSink(sink: Endpoint): void {
+    this.source.removeSink(sink);
   }
 
   /** Seconds of the signal streamed so far. */
@@ -114,11 +143,11 @@ export class StreamSender {
     this.graceBlocks = Math.ceil((STOP_GRACE * this.o.format.sampleRate) / this.o.blockSize);
   }
 
-  /** Sends what is left and closes the socket. */
+  /** Sends what is left, then closes its own socket or detaches from the shared one. */
   async close(): Promise<void> {
     this.source.send(this.out);
     await new Promise((resolve) => setTimeout(resolve, CLOSE_DELAY_MS));
-    this.udp.close();
+    this.release();
   }
 
   /** Messages at messageEvery, 2·messageEvery, … samples, each at its exact offset in this block. */
