@@ -11,8 +11,11 @@
 export class TimeDll {
   readonly nominalRate: number;
   readonly blockSize: number;
+  private bandwidth = 0;
   private b = 0;
   private c = 0;
+  /** Updates left in the start-up phase, which runs the loop at STARTUP_FACTOR × the bandwidth. */
+  private startupLeft = 0;
   private origin = 0;
   private started = false;
   private t1 = 0;
@@ -27,16 +30,27 @@ export class TimeDll {
 
   /** Changes the loop bandwidth (Hz) and restarts the estimate, as the reference does. */
   setBandwidth(bandwidth: number): void {
-    const omega = 2 * Math.PI * bandwidth * (this.blockSize / this.nominalRate);
-    this.b = Math.SQRT2 * omega;
-    this.c = omega * omega;
+    this.bandwidth = bandwidth;
     this.reset();
   }
 
-  /** Forgets the estimate: the next update starts again from the nominal rate. */
+  /**
+   * Forgets the estimate: the next update starts again from the nominal rate. The first
+   * STARTUP_SECONDS run the loop STARTUP_FACTOR times wider: a clock 200 ppm off would
+   * otherwise take a minute to be found, and the error of that minute stays in the buffer
+   * level of the stream that follows this estimate.
+   */
   reset(): void {
     this.started = false;
     this.e2 = this.blockSize / this.nominalRate;
+    this.startupLeft = Math.round((STARTUP_SECONDS * this.nominalRate) / this.blockSize);
+    this.setCoefficients(this.bandwidth * STARTUP_FACTOR);
+  }
+
+  private setCoefficients(bandwidth: number): void {
+    const omega = 2 * Math.PI * bandwidth * (this.blockSize / this.nominalRate);
+    this.b = Math.SQRT2 * omega;
+    this.c = omega * omega;
   }
 
   /** Feeds the time in seconds (any origin) at which the next block is processed. */
@@ -51,6 +65,7 @@ export class TimeDll {
     const e = timeSeconds - this.origin - this.t1;
     this.t1 += this.b * e + this.e2;
     this.e2 += this.c * e;
+    if (this.startupLeft > 0 && --this.startupLeft === 0) this.setCoefficients(this.bandwidth);
   }
 
   /** Estimated duration of one block in seconds. */
@@ -63,3 +78,6 @@ export class TimeDll {
     return this.blockSize / this.e2;
   }
 }
+
+const STARTUP_SECONDS = 10;
+const STARTUP_FACTOR = 8;

@@ -51,15 +51,25 @@ describe('TimeDll', () => {
     assert.ok(wobble < 0.5, `wobble ${wobble} ppm`);
   });
 
-  it('a wider bandwidth settles faster', () => {
-    const ppmAfter20s = (bandwidth: number) => {
+  it('finds a clock 200 ppm off within 20 s (a wide start-up phase), then runs at the set bandwidth', () => {
+    const period = (ppm: number) => BLOCK / (NOMINAL * (1 + ppm * 1e-6));
+    // 30 s at +200 ppm, then the clock jumps to +400 ppm; the error 20 s after the jump
+    const run = (bandwidth: number) => {
       const dll = new TimeDll(NOMINAL, BLOCK, bandwidth);
-      const period = BLOCK / (NOMINAL * (1 + 200e-6));
-      for (let k = 0; k * period < 20; k++) dll.update(k * period);
-      return Math.abs(dll.sampleRate / (NOMINAL * (1 + 200e-6)) - 1) * 1e6;
+      let t = 0;
+      let afterStartup = 0;
+      for (let k = 0; t < 50; k++) {
+        dll.update(t);
+        t += period(t < 30 ? 200 : 400);
+        if (Math.abs(t - 20) < period(200)) afterStartup = Math.abs(dll.sampleRate / (NOMINAL * (1 + 200e-6)) - 1) * 1e6;
+      }
+      return { afterStartup, afterJump: Math.abs(dll.sampleRate / (NOMINAL * (1 + 400e-6)) - 1) * 1e6 };
     };
-    assert.ok(ppmAfter20s(0.1) < 1, `${ppmAfter20s(0.1)} ppm`);
-    assert.ok(ppmAfter20s(0.012) > 20, `${ppmAfter20s(0.012)} ppm`);
+    const narrow = run(0.012);
+    const wide = run(0.1);
+    assert.ok(narrow.afterStartup < 5, `${narrow.afterStartup} ppm off after 20 s`);
+    assert.ok(wide.afterJump < 1, `bandwidth 0.1: ${wide.afterJump} ppm off 20 s after the jump`);
+    assert.ok(narrow.afterJump > 20, `bandwidth 0.012: ${narrow.afterJump} ppm off 20 s after the jump`);
   });
 
   it('reset() and setBandwidth() restart from the nominal rate', () => {

@@ -8,10 +8,13 @@ function pcm(sampleRate: number, blockSize: number, channels = 1): StreamFormat 
   return { codec: 'pcm', channels, sampleRate, blockSize, extension: pcmExtension(PcmBitDepth.float32) };
 }
 
-/** Streams a 0.5 sine at `freq` from a source host to a sink host; returns 2 s of the sink's output from second 3. */
+/**
+ * Streams a 0.5 sine at `freq` from a source host to a sink host; returns 2 s of the sink's
+ * output from second 11, after the clock estimates' 10 s start-up phase.
+ */
 function toneThrough(setup: ConversionSetup, freq: number): Float32Array {
   const { sourceHost, sinkHost } = setup;
-  const recorder = new Recorder(sinkHost.sampleRate, sinkHost.blockSize, 3, 2);
+  const recorder = new Recorder(sinkHost.sampleRate, sinkHost.blockSize, 11, 2);
   const w = (2 * Math.PI * freq) / sourceHost.sampleRate;
   const { hosts } = conversionRun(setup, {
     fill: (block, frame) => {
@@ -20,7 +23,7 @@ function toneThrough(setup: ConversionSetup, freq: number): Float32Array {
     },
     played: recorder.played,
   });
-  hosts.runUntil(5.1);
+  hosts.runUntil(13.1);
   return recorder.recorded;
 }
 
