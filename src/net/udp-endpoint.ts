@@ -16,6 +16,7 @@ export type DropReason = 'malformed' | 'foreign' | 'no-such-object';
  */
 export class UdpEndpoint {
   private readonly socket: Socket;
+  private readonly ipv6: boolean;
   private readonly handlers = new Map<string, PacketHandler>();
   private readonly reported = new Set<DropReason>();
   /** Handler for traffic that is not for a source or sink: client, peer, relay, server. */
@@ -29,6 +30,8 @@ export class UdpEndpoint {
     private readonly report: (reason: DropReason, detail: string) => void,
   ) {
     this.socket = socket;
+    // Read once: socket.address() is a syscall, and send() runs for every datagram.
+    this.ipv6 = socket.address().family === 'IPv6';
     socket.on('message', (msg: Buffer, r: RemoteInfo) =>
       this.dispatch(new Uint8Array(msg.buffer, msg.byteOffset, msg.length), { address: unmapAddress(r.address), port: r.port }),
     );
@@ -68,7 +71,7 @@ export class UdpEndpoint {
   /** Sends a copy of `bytes`: dgram sends later, and callers reuse their buffers. */
   send(bytes: Uint8Array, to: UdpAddress): void {
     this.sent++;
-    const host = this.socket.address().family === 'IPv6' && !to.address.includes(':') ? `::ffff:${to.address}` : to.address;
+    const host = this.ipv6 && !to.address.includes(':') ? `::ffff:${to.address}` : to.address;
     this.socket.send(Buffer.from(bytes), to.port, host);
   }
 
