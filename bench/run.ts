@@ -11,6 +11,9 @@ const groups: Record<string, () => Promise<void>> = {
 if (existsSync(new URL('./codec.ts', import.meta.url))) groups.codec = async () => (await import('./codec.ts')).benchCodec();
 if (existsSync(new URL('./dsp.ts', import.meta.url))) groups.dsp = async () => (await import('./dsp.ts')).benchDsp();
 if (existsSync(new URL('./server.ts', import.meta.url))) groups.server = async () => (await import('./server.ts')).benchServer();
+if (existsSync(new URL('./stream.ts', import.meta.url))) groups.stream = async () => (await import('./stream.ts')).benchStream();
+if (existsSync(new URL('./streams-per-core.ts', import.meta.url))) groups['streams-per-core'] = async () => (await import('./streams-per-core.ts')).benchStreamsPerCore();
+if (existsSync(new URL('./fanout.ts', import.meta.url))) groups.fanout = async () => (await import('./fanout.ts')).benchFanout();
 
 const wanted = process.argv.slice(2);
 console.log(`aoo-node bench — node ${process.version}, ${new Date().toISOString()}`);
