@@ -1,5 +1,6 @@
 import { runDemo } from './demo.ts';
 import { runDump } from './dump.ts';
+import { runEngine } from './engine.ts';
 import { runReceive } from './receive.ts';
 import { runSend } from './send.ts';
 import { runServer } from './server.ts';
@@ -14,6 +15,10 @@ usage:
   aoo-node dump --file CAPTURE          decode a capture file (the format of shared/aoo/vectors)
   aoo-node dump --port P [--host H] [--count N] [--seconds S]
                                         listen on UDP port P (IPv4 and IPv6) and decode what arrives
+  aoo-node engine [--control-port P=7079] [--idle-exit S=10]
+                                        the engine of the Pd objects aoo.send~ / aoo.receive~: listens on
+                                        127.0.0.1:P for them (one engine per machine; a second one exits);
+                                        logs to stderr; stops S s after the last object leaves (0 = never)
   aoo-node receive (--port P | ROOM) [--host H] [--id N=1] --out FILE.wav [--seconds S] [--latency MS=50]
                   [--channels N=2] [--samplerate SR=48000] [--blocksize N=64] [--dynamic-resampling on|off]
                                         run sink N on UDP port P; write what it plays to FILE.wav
@@ -48,6 +53,7 @@ type Command = (args: string[]) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
   demo: runDemo,
   dump: runDump,
+  engine: runEngine,
   receive: runReceive,
   send: runSend,
   server: runServer,

@@ -1,0 +1,47 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PdPatch } from './pd-patch.ts';
+import { killAll, startPd } from './pd-process.ts';
+
+describe('Pd abstractions (real Pd)', function () {
+  this.timeout(20000);
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), 'aoo-pd-'))));
+  afterEach(killAll);
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('open without errors, with one signal inlet/outlet per channel and the message outlets after them', async () => {
+    const p = new PdPatch();
+    const osc = p.obj('osc~ 440');
+    const events = p.obj('print EV');
+    const status = p.obj('print ST');
+    const sig = p.obj('print~ SIG');
+    // [aoo.send~ n]: inlets 0…n-1 (the first also takes messages), outlets events, status.
+    for (const [args, n] of [['2 9000 1', 2], ['', 1], ['8 0 3', 8]] as const) {
+      const s = p.obj(`aoo.send~ ${args}`);
+      p.connect(osc, 0, s, n - 1).connect(s, 0, events).connect(s, 1, status);
+    }
+    // [aoo.receive~ n]: outlets 0…n-1 signals, then events, status.
+    for (const [args, n] of [['2 9001 1 50', 2], ['', 1], ['8 0 2', 8]] as const) {
+      const r = p.obj(`aoo.receive~ ${args}`);
+      p.connect(r, n - 1, sig).connect(r, n, events).connect(r, n + 1, status);
+    }
+    const pd = startPd(dir, 'open.pd', p, ['-send', 'pd quit']);
+    const code = await pd.exited;
+    assert.equal(code, 0);
+    const problems = pd.lines.filter((l) => /couldn't create|error|connection failed|bad arguments|no such/i.test(l));
+    assert.deepEqual(problems, [], pd.lines.join('\n'));
+  });
+
+  it('refuse a signal connection to a channel they do not have', async () => {
+    const p = new PdPatch();
+    const osc = p.obj('osc~ 440');
+    const s = p.obj('aoo.send~ 2 0 1');
+    p.connect(osc, 0, s, 2);
+    const pd = startPd(dir, 'wrong.pd', p, ['-send', 'pd quit']);
+    await pd.exited;
+    assert.ok(pd.lines.some((l) => /connection failed/.test(l)), 'a third signal inlet would be a bug');
+  });
+});
