@@ -4,10 +4,13 @@
  * position, which stays exact when the ratio changes from block to block.
  */
 export class SampleSchedule<E> {
-  private items: { readonly position: number; readonly event: (sampleOffset: number) => E }[] = [];
+  /** Kept in position order, so `due()` (every output block) only looks at the front. */
+  private readonly items: { readonly position: number; readonly event: (sampleOffset: number) => E }[] = [];
 
   add(position: number, event: (sampleOffset: number) => E): void {
-    this.items.push({ position, event });
+    let i = this.items.length;
+    while (i > 0 && this.items[i - 1]!.position > position) i--;
+    this.items.splice(i, 0, { position, event });
   }
 
   /**
@@ -15,17 +18,20 @@ export class SampleSchedule<E> {
    * stream position `readPosition` advancing `step` per frame, with that frame's offset.
    */
   due(readPosition: number, step: number, frames: number, emit: (event: E) => void): void {
-    if (this.items.length === 0) return;
-    const keep: typeof this.items = [];
-    for (const it of this.items.sort((a, b) => a.position - b.position)) {
-      const frame = Math.round((it.position - readPosition) / step);
-      if (frame >= frames) keep.push(it);
-      else emit(it.event(Math.max(0, frame)));
+    const items = this.items;
+    let n = 0;
+    while (n < items.length) {
+      const frame = Math.round((items[n]!.position - readPosition) / step);
+      if (frame >= frames) break;
+      emit(items[n]!.event(Math.max(0, frame)));
+      n++;
     }
-    this.items = keep;
+    if (n === 0) return;
+    items.copyWithin(0, n);
+    items.length -= n;
   }
 
   clear(): void {
-    this.items = [];
+    this.items.length = 0;
   }
 }
