@@ -2,6 +2,7 @@ import { runDemo } from './demo.ts';
 import { runDump } from './dump.ts';
 import { runEngine } from './engine.ts';
 import { runReceive } from './receive.ts';
+import { runRehearsal } from './rehearsal.ts';
 import { runSend } from './send.ts';
 import { runServer } from './server.ts';
 
@@ -27,6 +28,12 @@ usage:
                                         it follows the source's clock unless --dynamic-resampling off;
                                         in a ROOM (then --port is optional) also the room's events
                                         (peer_join, peer_leave, …), and each source's group and user
+  aoo-node rehearsal [--seconds S=20] [--peers pd|node]
+                                        a rehearsal room on this machine: a connection server, the engine
+                                        and two musicians (headless Pd running the example patch, or Node
+                                        peers without Pd) who join group "band" and stream a tone to each
+                                        other by user name; a live status, then whether each heard the
+                                        other (exit 1 if not); Ctrl-C ends it early
   aoo-node send (--to HOST:PORT:ID [ROOM] | --to-peer USER[:ID=1] ROOM) [--port P=0] [--id N=1]
                 [--tone HZ[,HZ…]=440 | --file IN.wav] [--seconds S] [--codec pcm|opus]
                 [--bits 8|16|24|32|64=32] [--channels N] [--samplerate SR=48000] [--blocksize N=64]
@@ -55,6 +62,7 @@ const COMMANDS: Record<string, Command> = {
   dump: runDump,
   engine: runEngine,
   receive: runReceive,
+  rehearsal: runRehearsal,
   send: runSend,
   server: runServer,
 };
