@@ -1,6 +1,7 @@
 /**
  * `aoo-node engine`: the process that runs the objects of every patch on this machine
- * (aoo.send~, aoo.receive~). Logs to stderr; stops a while after its last object leaves.
+ * (aoo.send~, aoo.receive~, aoo.client, aoo.server). Logs to stderr; stops a while after its
+ * last object leaves.
  *
  * Default control port 7079: next to the AOO server's customary 7078, unassigned in the
  * IANA list (/etc/services), and below the ephemeral range (32768+ on Linux, 49152+ on

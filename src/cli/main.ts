@@ -17,8 +17,9 @@ usage:
   aoo-node dump --port P [--host H] [--count N] [--seconds S]
                                         listen on UDP port P (IPv4 and IPv6) and decode what arrives
   aoo-node engine [--control-port P=7079] [--idle-exit S=10]
-                                        the engine of the Pd objects aoo.send~ / aoo.receive~: listens on
-                                        127.0.0.1:P for them (one engine per machine; a second one exits);
+                                        the engine of the Pd objects (aoo.send~, aoo.receive~, aoo.client,
+                                        aoo.server): listens on 127.0.0.1:P for them (one engine per
+                                        machine; a second one exits);
                                         logs to stderr; stops S s after the last object leaves (0 = never)
   aoo-node receive (--port P | ROOM) [--host H] [--id N=1] --out FILE.wav [--seconds S] [--latency MS=50]
                   [--channels N=2] [--samplerate SR=48000] [--blocksize N=64] [--dynamic-resampling on|off]

@@ -1,5 +1,6 @@
 /**
- * The control protocol between host objects (`[aoo.send~]`, `[aoo.receive~]`) and the engine.
+ * The control protocol between host objects (`[aoo.send~]`, `[aoo.receive~]`, `[aoo.client]`,
+ * `[aoo.server]`) and the engine.
  *
  * Transport: OSC 1.0 messages, one per UDP datagram, on 127.0.0.1 only. Every object has its
  * own UDP "connection" (Pd: one `[netsend -u -b]` per object; it receives the replies on its
@@ -15,8 +16,11 @@
  *
  * Host → engine
  *   /open <kind> <samplerate> <blocksize> <channels> <port> <id> [<latency-ms>]
- *       kind = send | receive. Registers this connection as an object, or confirms it. Sent
- *       when the object loads and at every heartbeat while the link is down. Answer: /ready.
+ *   /open <kind> <port>
+ *       The first form for kind = send | receive, the second for kind = client | server.
+ *       Registers this connection as an object, or confirms it. Sent when the object loads
+ *       and at every heartbeat while the link is down. Answer: /ready. One client per port,
+ *       one server per port.
  *   /blk <tick> <sample…>
  *       send~: the block captured in tick <tick>, planar (channel 0's blocksize samples, then
  *       channel 1's…).
@@ -25,8 +29,9 @@
  *   /m <tick> <offset> <selector> <arg…>
  *       A method from the patch (wire spec §12; `port`, `id` and `set` are the engine's, the
  *       others the object's), sent <offset> samples after the end of tick <tick> (for stream
- *       messages, `list <channel> <type> <data…>`, that is their sample). While its link is
- *       down the host keeps methods and sends them after /ready; stream messages it drops.
+ *       messages, `list <channel> <type> <data…>`, that is their sample; client and server
+ *       ignore tick and offset). While its link is down the host keeps methods and sends them
+ *       after /ready; lists (stream messages, client messages) it drops.
  *   /hb
  *       Heartbeat, every 0.5 s while the link is up.
  *   /probe
@@ -40,16 +45,20 @@
  *       receive~: the block to play in tick <tick>, planar. A block that arrives after its
  *       tick started is dropped by the host.
  *   /ev <name> <arg…>
- *       An event (§12 names and arguments), to output now.
+ *       An event (§12 names and arguments), to output now. Also, for the first outlet of
+ *       client and server: `/ev connection 1|0` (client: connected to its server or not) and
+ *       `/ev clients <n>` (server: logged-in clients).
  *   /at <tick> <offset> <name> <arg…>
  *       An event to output <offset> samples into tick <tick> (stream messages, stream state).
  *   /hb <local-latency-ms> <lost-blocks>
- *       Heartbeat, every 0.5 s. local-latency-ms: D in ms (receive~; 0 for send~).
+ *       Heartbeat, every 0.5 s. local-latency-ms: D in ms (receive~; 0 for the others).
  *       lost-blocks: send~, captured blocks the engine could not use (missing or late);
- *       receive~, /tick messages that were missing or late (their blocks were still sent).
+ *       receive~, /tick messages that were missing or late (their blocks were still sent);
+ *       0 for client and server.
  *   /keep clear   /keep add <selector> <arg…>
- *       The methods that rebuild the object's state (sinks, format, settings), sent whenever
- *       it changes; the host keeps them for a restart of the engine.
+ *       The methods that rebuild the object's state (sinks, format, settings; a client's
+ *       connection and groups), sent whenever it changes; the host keeps them for a restart
+ *       of the engine.
  *   /err <word…>
  *       A message from the patch was refused (nothing changed), or something failed.
  *
@@ -58,17 +67,22 @@
  * from for OBJECT_TIMEOUT seconds.
  *
  * The Pd side: pd-package/aoo-link.pd (connection, heartbeat, link state, /keep, waiting
- * methods), aoo.send~.pd (capture) and aoo.receive~.pd (ring, /at queue).
+ * methods), aoo.send~.pd (capture), aoo.receive~.pd (ring, /at queue), aoo.client.pd and
+ * aoo.server.pd (outlets).
  */
 import { OscReader } from '../protocol/osc/index.ts';
 
 /** A value from a patch: Pd atoms are floats and symbols. */
 export type Atom = number | string;
 
-export type ObjectKind = 'send' | 'receive';
+/** An object with audio: a source (send~) or a sink (receive~). */
+export type StreamKind = 'send' | 'receive';
+/** An object without audio: an AOO client or server. */
+export type NetKind = 'client' | 'server';
+export type ObjectKind = StreamKind | NetKind;
 
-export interface ObjectConfig {
-  readonly kind: ObjectKind;
+export interface StreamConfig {
+  readonly kind: StreamKind;
   readonly sampleRate: number;
   readonly blockSize: number;
   readonly channels: number;
@@ -77,6 +91,13 @@ export interface ObjectConfig {
   /** receive~: the sink latency; undefined = the default. */
   readonly latencyMs: number | undefined;
 }
+
+export interface NetConfig {
+  readonly kind: NetKind;
+  readonly port: number;
+}
+
+export type ObjectConfig = StreamConfig | NetConfig;
 
 export type ControlRequest =
   | { readonly kind: 'open'; readonly config: ObjectConfig }
@@ -128,7 +149,8 @@ const isWholeIn = (lo: number, hi: number) => (n: number) => Number.isInteger(n)
 
 function parseOpen(atoms: readonly Atom[]): ControlRequest {
   const [kind, sampleRate, blockSize, channels, port, id, latencyMs] = atoms;
-  if (kind !== 'send' && kind !== 'receive') return invalid(`/open: kind must be send or receive (got ${String(kind)})`);
+  if (kind === 'client' || kind === 'server') return parseNetOpen(kind, atoms);
+  if (kind !== 'send' && kind !== 'receive') return invalid(`/open: kind must be send, receive, client or server (got ${String(kind)})`);
   const checks: [string, Atom | undefined, (n: number) => boolean][] = [
     ['sample rate', sampleRate, isWholeIn(1, 768000)],
     ['block size', blockSize, isWholeIn(1, MAX_BLOCK_SIZE)],
@@ -155,6 +177,13 @@ function parseOpen(atoms: readonly Atom[]): ControlRequest {
       latencyMs: latencyMs === undefined || latencyMs === 0 ? undefined : latencyMs,
     },
   };
+}
+
+function parseNetOpen(kind: NetKind, atoms: readonly Atom[]): ControlRequest {
+  const port = atoms[1];
+  if (typeof port !== 'number' || !isWholeIn(0, 65535)(port)) return invalid(`/open: bad port ${String(port)}`);
+  if (atoms.length > 2) return invalid(`/open ${kind}: too many arguments`);
+  return { kind: 'open', config: { kind, port } };
 }
 
 /** Decodes one datagram from a host object. Never throws. */

@@ -6,10 +6,12 @@
 import { type Socket, createSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { localAddresses } from '../net/client/local-addresses.ts';
 import { UdpEndpoint } from '../net/udp-endpoint.ts';
 import { decodeOscMessage, encodeOscMessageToBytes } from '../protocol/osc/index.ts';
 import type { Random } from '../util/random.ts';
 import { Engine } from './engine.ts';
+import { connectTcp, serverOpener } from './node-net-io.ts';
 
 export const CONTROL_HOST = '127.0.0.1';
 
@@ -73,6 +75,9 @@ export class EngineProcess {
   readonly done: Promise<void>;
   private readonly engine: Engine;
   private readonly timer: NodeJS.Timeout;
+  /** The earliest wakeup an object asked for, and its timer. */
+  private wakeTime = Infinity;
+  private wakeTimer: NodeJS.Timeout | undefined;
   private finish: () => void = () => {};
   private stopped = false;
 
@@ -84,6 +89,10 @@ export class EngineProcess {
     this.engine = new Engine({
       openPort: (port) => UdpEndpoint.open(port, undefined, (reason, detail) => log(`UDP port ${port}: dropped a ${reason} packet (${detail}); further ones are counted silently`)),
       sendControl: (bytes, to) => control.send(Buffer.from(bytes), to.port, to.address),
+      connectTcp,
+      openServer: serverOpener(log),
+      localAddresses: (port) => localAddresses(port, true),
+      wakeAt: (time) => this.wakeAt(time),
       resolve: (host) => (isIP(host) !== 0 ? host : lookup(host).then((r) => r.address)),
       now: options.now,
       random: options.random,
@@ -121,9 +130,20 @@ export class EngineProcess {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.wakeTimer);
     this.engine.close();
     this.control.close();
     this.finish();
+  }
+
+  private wakeAt(time: number): void {
+    if (this.stopped || time >= this.wakeTime) return;
+    clearTimeout(this.wakeTimer);
+    this.wakeTime = time;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTime = Infinity;
+      this.engine.timer();
+    }, Math.max(0, (time - this.options.now()) * 1000));
   }
 
   private tick(): void {

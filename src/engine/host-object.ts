@@ -1,33 +1,52 @@
-/** What the engine's send~ and receive~ objects share: their outputs, context and method plumbing. */
-import type { Endpoint, PacketOut } from '../stream/endpoint.ts';
+/** What the engine's objects share: their outputs, context and method plumbing. */
+import type { Endpoint, PacketOut, SocketAddress } from '../stream/endpoint.ts';
 import type { Random } from '../util/random.ts';
-import type { Atom, ObjectConfig } from './control-protocol.ts';
-import type { EndpointArg } from './endpoint-args.ts';
+import type { Atom, StreamConfig } from './control-protocol.ts';
+import { type EndpointArg, endpointArgText } from './endpoint-args.ts';
 import { MethodQueue } from './method-queue.ts';
 
-/** Where an object's output goes: its host (events, audio, errors) and the AOO network. */
-export interface ObjectOutput {
+/** Where every object's output to its host goes: events, errors, state to keep. */
+export interface HostOutput {
   /** An event to output now. */
   event(name: string, args: readonly Atom[]): void;
+  error(text: string): void;
+  /** The methods returned by `keep()` changed. */
+  stateChanged(): void;
+}
+
+/** A send~'s or receive~'s output: also audio, timed events and the AOO network. */
+export interface StreamOutput extends HostOutput {
   /** An event to output `offset` samples into host tick `tick`. */
   eventAt(tick: number, offset: number, name: string, args: readonly Atom[]): void;
   /** receive~: the block to play in host tick `tick`. */
   block(tick: number, samples: Float32Array): void;
-  error(text: string): void;
-  /** The methods returned by `keep()` changed. */
-  stateChanged(): void;
-  /** A datagram to the AOO network, through the object's UDP port. */
+  /** A datagram to the AOO network, through the object's UDP port (and the port's client, for relayed peers). */
   readonly packet: PacketOut;
 }
 
+/** A peer of the client on an object's port, by name. */
+export interface PeerName {
+  readonly group: string;
+  readonly user: string;
+}
+
+/** The peers of the `[aoo.client]` on an object's port (wire spec §12: `<group> <user> <id>` endpoints). */
+export interface PeerDirectory {
+  /** Where the peer's sources and sinks are, or why that is not known. */
+  addressOf(name: PeerName): SocketAddress | string;
+  /** The peer talking from `address`; null when the port has no client or the client no such peer. */
+  nameAt(address: SocketAddress): PeerName | null;
+}
+
 export interface ObjectContext {
-  readonly config: ObjectConfig;
-  readonly output: ObjectOutput;
+  readonly config: StreamConfig;
+  readonly output: StreamOutput;
   readonly random: Random;
   /** Host name → IP address; synchronous for IP literals. Rejects when the name is unknown. */
   readonly resolve: (host: string) => string | Promise<string>;
   /** Wall time, seconds on the NTP timescale. */
   readonly now: () => number;
+  readonly peers: PeerDirectory;
 }
 
 /** What the engine's heartbeat tells the host: local latency (ms) and the blocks lost on the link. */
@@ -45,24 +64,36 @@ export function unsupported(): MethodResult {
   return 'not supported by aoo-node yet';
 }
 
-/** Runs `then` with the endpoint resolved: at once for an IP address, later for a host name. */
+/**
+ * Runs `then` with the endpoint resolved: at once for an IP address or a peer of the port's
+ * client, later for a host name.
+ */
 export function withEndpoint(
   ctx: ObjectContext,
   arg: EndpointArg,
   then: (ep: Endpoint) => MethodResult,
 ): MethodResult | Promise<MethodResult> {
-  const endpoint = (address: string): Endpoint => ({ address, port: arg.port, id: arg.id });
-  let resolved: string | Promise<string>;
-  try {
-    resolved = ctx.resolve(arg.host);
-  } catch (e) {
-    return `cannot resolve host "${arg.host}": ${e instanceof Error ? e.message : String(e)}`;
+  if (arg.kind === 'peer') {
+    const at = ctx.peers.addressOf(arg);
+    return typeof at === 'string' ? `${endpointArgText(arg)}: ${at}` : then({ address: at.address, port: at.port, id: arg.id });
   }
-  if (typeof resolved === 'string') return then(endpoint(resolved));
-  return resolved.then(
-    (address) => then(endpoint(address)),
-    (e: unknown) => `cannot resolve host "${arg.host}": ${e instanceof Error ? e.message : String(e)}`,
-  );
+  const endpoint = (r: Resolved): MethodResult => (r.ok ? then({ address: r.address, port: arg.port, id: arg.id }) : r.error);
+  const resolved = resolveHost(ctx.resolve, arg.host);
+  return resolved instanceof Promise ? resolved.then(endpoint) : endpoint(resolved);
+}
+
+export type Resolved = { readonly ok: true; readonly address: string } | { readonly ok: false; readonly error: string };
+
+/** A host name or IP address → an IP address: at once for a literal, later for a name (or why not). */
+export function resolveHost(resolve: (host: string) => string | Promise<string>, host: string): Resolved | Promise<Resolved> {
+  const failed = (e: unknown): Resolved => ({ ok: false, error: `cannot resolve host "${host}": ${e instanceof Error ? e.message : String(e)}` });
+  try {
+    const resolved = resolve(host);
+    if (typeof resolved === 'string') return { ok: true, address: resolved };
+    return resolved.then((address): Resolved => ({ ok: true, address }), failed);
+  } catch (e) {
+    return failed(e);
+  }
 }
 
 /** Dispatches methods by name, in order, reporting errors as `<selector>: <reason>`. */
@@ -71,7 +102,7 @@ export class MethodDispatcher {
 
   constructor(
     private readonly methods: Readonly<Record<string, Method>>,
-    private readonly output: ObjectOutput,
+    private readonly output: HostOutput,
   ) {
     this.queue = new MethodQueue((e) => output.error(`internal error: ${e instanceof Error ? e.message : String(e)}`));
   }
@@ -82,11 +113,8 @@ export class MethodDispatcher {
 
   run(selector: string, args: readonly Atom[]): void {
     const method = this.has(selector) ? this.methods[selector] : undefined;
-    if (method === undefined) {
-      this.output.error(`unknown method "${selector}"`);
-      return;
-    }
     this.queue.run(() => {
+      if (method === undefined) return this.output.error(`unknown method "${selector}"`);
       const result = method(args);
       if (typeof result === 'string') this.output.error(`${selector}: ${result}`);
       else if (result !== undefined) return result.then((r) => (r === undefined ? undefined : this.output.error(`${selector}: ${r}`)));

@@ -4,6 +4,7 @@
  */
 import { MsgType } from '../protocol/aoo/constants.ts';
 import type { SocketAddress } from '../stream/endpoint.ts';
+import type { StreamKind } from './control-protocol.ts';
 
 export type PacketHandler = (bytes: Uint8Array, from: SocketAddress) => void;
 
@@ -11,8 +12,32 @@ export type PacketHandler = (bytes: Uint8Array, from: SocketAddress) => void;
 export interface NetworkPort {
   attach(type: MsgType.Source | MsgType.Sink, id: number, handler: PacketHandler): void;
   detach(type: MsgType.Source | MsgType.Sink, id: number): void;
+  /** Receives what is not for a source or sink: the port's client (server, peer and relay traffic). */
+  networkHandler: PacketHandler | null;
   send(bytes: Uint8Array, to: SocketAddress): void;
+  /** Routes a datagram as if it had arrived from `from` (source and sink packets a relay forwarded). */
+  dispatch(bytes: Uint8Array, from: SocketAddress): void;
   close(): void;
+}
+
+/** How an object hooks into a port: as a source or sink with its ID, or as the port's client. */
+export interface PortAttachment {
+  attach(port: NetworkPort): void;
+  detach(port: NetworkPort): void;
+}
+
+export function objectAttachment(type: MsgType.Source | MsgType.Sink, id: number, handler: PacketHandler): PortAttachment {
+  return { attach: (p) => p.attach(type, id, handler), detach: (p) => p.detach(type, id) };
+}
+
+/** The engine lets one client at most use a port, so the handler is free when it attaches. */
+export function clientAttachment(handler: PacketHandler): PortAttachment {
+  return {
+    attach: (p) => (p.networkHandler = handler),
+    detach: (p) => {
+      if (p.networkHandler === handler) p.networkHandler = null;
+    },
+  };
 }
 
 export type OpenPort = (port: number) => Promise<NetworkPort>;
@@ -61,7 +86,7 @@ export class PortPool {
   }
 }
 
-/** Where one object's datagrams go in and out: (port, type, id) on a shared port. */
+/** Where one object's datagrams go in and out on a shared port. */
 export class PortBinding {
   private open: NetworkPort | null = null;
   private state: 'opening' | 'open' | 'failed' | 'released' = 'opening';
@@ -69,9 +94,7 @@ export class PortBinding {
   constructor(
     private readonly pool: PortPool,
     readonly port: number,
-    private readonly type: MsgType.Source | MsgType.Sink,
-    readonly id: number,
-    handler: PacketHandler,
+    private readonly attachment: PortAttachment,
     onError: (text: string) => void,
   ) {
     pool.acquire(port).then(
@@ -79,7 +102,7 @@ export class PortBinding {
         if (this.state !== 'opening') return;
         this.state = 'open';
         this.open = p;
-        p.attach(type, id, handler);
+        attachment.attach(p);
       },
       (e: unknown) => {
         if (this.state === 'released') return;
@@ -93,15 +116,19 @@ export class PortBinding {
     this.open?.send(bytes, to);
   }
 
+  dispatch(bytes: Uint8Array, from: SocketAddress): void {
+    this.open?.dispatch(bytes, from);
+  }
+
   release(): void {
     const wasFailed = this.state === 'failed';
-    this.open?.detach(this.type, this.id);
+    if (this.open !== null) this.attachment.detach(this.open);
     this.open = null;
     this.state = 'released';
     if (!wasFailed) this.pool.release(this.port);
   }
 }
 
-export function messageTypeOf(kind: 'send' | 'receive'): MsgType.Source | MsgType.Sink {
+export function messageTypeOf(kind: StreamKind): MsgType.Source | MsgType.Sink {
   return kind === 'send' ? MsgType.Source : MsgType.Sink;
 }

@@ -11,7 +11,7 @@ import { type SinkEvent, StreamState } from '../stream/events.ts';
 import { Sink, type SinkOptions } from '../stream/sink.ts';
 import type { Atom } from './control-protocol.ts';
 import { dataAtoms, parseDataArgs } from './data-atoms.ts';
-import { endpointAtoms, parseEndpointArg } from './endpoint-args.ts';
+import { endpointArgText, endpointAtoms, parseEndpointArg } from './endpoint-args.ts';
 import { formatAtoms } from './format-args.ts';
 import { HostClock, MAX_GAP_BLOCKS, addTicks, tickDistance } from './host-clock.ts';
 import { type Method, MethodDispatcher, type MethodResult, type ObjectContext, type ObjectStatus, parseNumberIn, unsupported, withEndpoint } from './host-object.ts';
@@ -155,7 +155,7 @@ export class ReceiveObject {
     } catch (e) {
       return e instanceof Error ? e.message : String(e);
     }
-    for (const ep of this.sources.values()) this.ctx.output.event('remove', endpointAtoms(ep));
+    for (const ep of this.sources.values()) this.ctx.output.event('remove', endpointAtoms(ep, this.ctx.peers));
     this.sources.clear();
     this.sink = sink;
     this.ctx.output.stateChanged();
@@ -170,7 +170,7 @@ export class ReceiveObject {
   private emitted(): Emitted[] {
     const list: Emitted[] = [];
     for (const e of this.sink.pollEvents()) {
-      const ep = endpointAtoms(e.endpoint);
+      const ep = endpointAtoms(e.endpoint, this.ctx.peers);
       const emit = (name: string, args: Atom[] = []) => list.push({ name, args: [...ep, ...args], sampleOffset: 'sampleOffset' in e ? e.sampleOffset : 0 });
       this.trackSources(e);
       switch (e.type) {
@@ -267,11 +267,11 @@ export class ReceiveObject {
         const arg = parseEndpointArg(args, 0);
         if (typeof arg === 'string') return arg;
         if (args.length > 3) return 'too many arguments';
-        return withEndpoint(ctx, arg, (ep) => (this.sink.uninviteSource(ep) ? sent() : `${arg.host} ${arg.port} ${arg.id} is not streaming to this sink`));
+        return withEndpoint(ctx, arg, (ep) => (this.sink.uninviteSource(ep) ? sent() : `${endpointArgText(arg)} is not streaming to this sink`));
       },
       source_list: (args) => {
         if (args.length > 0) return 'takes no arguments';
-        for (const ep of this.sources.values()) out.event('source', endpointAtoms(ep));
+        for (const ep of this.sources.values()) out.event('source', endpointAtoms(ep, this.ctx.peers));
         return undefined;
       },
       local_latency: (args) => {

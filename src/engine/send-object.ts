@@ -12,7 +12,7 @@ import type { SourceEvent } from '../stream/events.ts';
 import { Source, type SourceOptions } from '../stream/source.ts';
 import { type Atom, readBlockSamples } from './control-protocol.ts';
 import { dataAtoms, parseDataArgs } from './data-atoms.ts';
-import { endpointAtoms, parseEndpointArg } from './endpoint-args.ts';
+import { endpointArgText, endpointAtoms, parseEndpointArg } from './endpoint-args.ts';
 import { defaultFormat, formatAtoms, parseFormatArgs } from './format-args.ts';
 import { HostClock, addTicks } from './host-clock.ts';
 import {
@@ -47,7 +47,10 @@ const SETTINGS: Readonly<Record<string, Setting<SourceSettings>>> = {
 /** A sink of this source, as the patch knows it. */
 interface SinkRecord {
   readonly endpoint: Endpoint;
-  /** The host as the patch wrote it (a name stays a name, for a restart). */
+  /**
+   * The host as the patch wrote it (a name stays a name, for a restart); a peer's address as
+   * it was when added, since a restarted engine has no peers until its client joins again.
+   */
   readonly host: string;
   active: boolean;
   channel: number;
@@ -210,7 +213,7 @@ export class SendObject {
 
   private handleEvent(e: SourceEvent): void {
     const out = this.ctx.output;
-    const ep = endpointAtoms(e.endpoint);
+    const ep = endpointAtoms(e.endpoint, this.ctx.peers);
     switch (e.type) {
       case 'SinkAdd':
         this.sinks.set(endpointKey(e.endpoint), { endpoint: e.endpoint, host: e.endpoint.address, active: false, channel: 0, inviteToken: null, uninviteToken: null });
@@ -271,7 +274,7 @@ export class SendObject {
       if (typeof arg === 'string') return arg;
       return withEndpoint(ctx, arg, (ep) => {
         const sink = this.sinkRecord(ep);
-        return sink === undefined ? `no sink ${arg.host} ${arg.port} ${arg.id}` : then(sink, args.slice(3));
+        return sink === undefined ? `no sink ${endpointArgText(arg)}` : then(sink, args.slice(3));
       });
     };
     const flagOf = (rest: readonly Atom[], fallback: boolean): boolean | string => (rest.length === 0 ? fallback : rest.length === 1 ? parseFlag(rest[0]) : 'too many arguments');
@@ -285,8 +288,8 @@ export class SendObject {
         return withEndpoint(ctx, arg, (endpoint) => {
           if (this.sinkRecord(endpoint) !== undefined) return undefined;
           this.source.addSink(endpoint, active);
-          this.sinks.set(endpointKey(endpoint), { endpoint, host: arg.host, active, channel: 0, inviteToken: null, uninviteToken: null });
-          out.event('add', endpointAtoms(endpoint));
+          this.sinks.set(endpointKey(endpoint), { endpoint, host: arg.kind === 'host' ? arg.host : endpoint.address, active, channel: 0, inviteToken: null, uninviteToken: null });
+          out.event('add', endpointAtoms(endpoint, this.ctx.peers));
           return changed();
         });
       },
@@ -294,7 +297,7 @@ export class SendObject {
         const removeOne = (sink: SinkRecord) => {
           this.source.removeSink(sink.endpoint);
           this.sinks.delete(endpointKey(sink.endpoint));
-          out.event('remove', endpointAtoms(sink.endpoint));
+          out.event('remove', endpointAtoms(sink.endpoint, this.ctx.peers));
         };
         if (args.length === 0) {
           for (const sink of [...this.sinks.values()]) removeOne(sink);
@@ -307,14 +310,14 @@ export class SendObject {
         })(args);
       },
       active: onSink((sink, rest) => {
-        const active = rest.length === 1 ? parseFlag(rest[0]) : 'expects <host> <port> <id> 0|1';
+        const active = rest.length === 1 ? parseFlag(rest[0]) : 'expects <endpoint> 0|1';
         if (typeof active === 'string') return active;
         this.source.activateSink(sink.endpoint, active);
         sink.active = active;
         return changed();
       }),
       sink_channel: onSink((sink, rest) => {
-        const channel = rest.length === 1 ? parseNumberIn(rest[0], 0, 255, true) : 'expects <host> <port> <id> <channel>';
+        const channel = rest.length === 1 ? parseNumberIn(rest[0], 0, 255, true) : 'expects <endpoint> <channel>';
         if (typeof channel === 'string') return channel;
         this.source.setSinkChannelOffset(sink.endpoint, channel);
         sink.channel = channel;
@@ -340,7 +343,7 @@ export class SendObject {
       }),
       sink_list: (args) => {
         if (args.length > 0) return 'takes no arguments';
-        for (const s of this.sinks.values()) out.event('sink', endpointAtoms(s.endpoint));
+        for (const s of this.sinks.values()) out.event('sink', endpointAtoms(s.endpoint, this.ctx.peers));
         return undefined;
       },
       start: (args) => {

@@ -24,11 +24,21 @@ describe('engine control protocol', () => {
       });
       const r = parseControl(osc('/open', s('send'), i(44100), i(64), i(1), i(0), i(7)));
       assert.equal(r.kind, 'open');
-      assert.equal(r.kind === 'open' && r.config.latencyMs, undefined);
+      assert.equal(r.kind === 'open' && 'latencyMs' in r.config && r.config.latencyMs, undefined);
+    });
+
+    it('reads /open of a client or a server: kind and port', () => {
+      assert.deepEqual(parseControl(osc('/open', s('client'), f(9000))), { kind: 'open', config: { kind: 'client', port: 9000 } });
+      assert.deepEqual(parseControl(osc('/open', s('server'), i(0))), { kind: 'open', config: { kind: 'server', port: 0 } });
     });
 
     it('refuses /open with a bad kind, a fractional channel count, a huge port, extra arguments', () => {
       for (const bad of [
+        osc('/open', s('client')),
+        osc('/open', s('client'), f(9000.5)),
+        osc('/open', s('server'), f(-1)),
+        osc('/open', s('server'), f(7078), f(1)),
+        osc('/open', s('client'), s('9000')),
         osc('/open', s('sink'), f(48000), f(64), f(2), f(9000), f(1)),
         osc('/open', s('send'), f(48000), f(64), f(2.5), f(9000), f(1)),
         osc('/open', s('send'), f(48000), f(64), f(2), f(70000), f(1)),

@@ -1,31 +1,36 @@
 /**
- * An engine in simulated time: a fake loopback UDP network for its AOO ports and fake host
- * objects that talk the control protocol like the Pd abstractions do.
+ * An engine in simulated time: a fake loopback network for its AOO ports (UDP, and TCP to
+ * AOO servers, see sim-server.ts) and fake host objects that talk the control protocol like
+ * the Pd abstractions do.
  */
-import type { Atom, ObjectKind } from '../../src/engine/control-protocol.ts';
+import type { Atom, NetKind, StreamKind } from '../../src/engine/control-protocol.ts';
 import { Engine } from '../../src/engine/engine.ts';
 import type { NetworkPort, OpenPort, PacketHandler } from '../../src/engine/port-pool.ts';
 import { addressKey } from '../../src/net/address.ts';
-import type { MsgType } from '../../src/protocol/aoo/constants.ts';
+import { MsgType } from '../../src/protocol/aoo/constants.ts';
 import { routePacket } from '../../src/protocol/aoo/route.ts';
 import { type OscArg, type OscMessage, decodeOscMessage, encodeOscMessageToBytes } from '../../src/protocol/osc/index.ts';
 import type { SocketAddress } from '../../src/stream/endpoint.ts';
 import { seededRandom } from '../../src/util/random.ts';
+import { SimServers } from './sim-server.ts';
 
 /** A wall time on the NTP timescale (2023). */
 export const T0 = 3_900_000_000;
 export const LOOPBACK = '127.0.0.1';
 
-interface Datagram {
+export interface Datagram {
   readonly from: SocketAddress;
   readonly to: SocketAddress;
   readonly bytes: Uint8Array;
 }
 
-/** UDP on 127.0.0.1, delivered when the test calls `deliver()`. */
+/** A datagram in flight, or something else that happens on the network (a TCP segment, a connection). */
+type InFlight = { readonly kind: 'datagram'; readonly datagram: Datagram } | { readonly kind: 'task'; readonly run: () => void };
+
+/** UDP on 127.0.0.1, and the tasks of the simulated TCP connections, delivered when the test calls `deliver()`. */
 export class SimUdp {
   private readonly ports = new Map<number, SimPort>();
-  private queue: Datagram[] = [];
+  private queue: InFlight[] = [];
   /** Ports "another program" holds: opening them fails. */
   readonly busy = new Set<number>();
   opened = 0;
@@ -34,19 +39,29 @@ export class SimUdp {
   drop: ((d: Datagram) => boolean) | null = null;
 
   readonly open: OpenPort = (port) => {
-    if (this.ports.has(port) || this.busy.has(port)) return Promise.reject(new Error(`bind EADDRINUSE 0.0.0.0:${port}`));
+    const p = this.openNow(port);
+    return p instanceof Error ? Promise.reject(p) : Promise.resolve(p);
+  };
+
+  openNow(port: number): SimPort | Error {
+    if (this.ports.has(port) || this.busy.has(port)) return new Error(`bind EADDRINUSE 0.0.0.0:${port}`);
     const p = new SimPort(this, port);
     this.ports.set(port, p);
     this.opened++;
-    return Promise.resolve(p);
-  };
+    return p;
+  }
 
   isOpen(port: number): boolean {
     return this.ports.has(port);
   }
 
   post(d: Datagram): void {
-    this.queue.push({ ...d, bytes: d.bytes.slice() });
+    this.queue.push({ kind: 'datagram', datagram: { ...d, bytes: d.bytes.slice() } });
+  }
+
+  /** Runs `run` at the next `deliver()`, in order with the datagrams. */
+  later(run: () => void): void {
+    this.queue.push({ kind: 'task', run });
   }
 
   close(port: number): void {
@@ -54,15 +69,20 @@ export class SimUdp {
     this.closed++;
   }
 
-  /** Delivers queued datagrams, including the ones sent while delivering (bounded). */
+  /** Delivers queued datagrams and runs the tasks, including the ones posted meanwhile (bounded); returns the datagram count. */
   deliver(): number {
     let n = 0;
     for (let round = 0; round < 100 && this.queue.length > 0; round++) {
       const batch = this.queue;
       this.queue = [];
-      for (const d of batch) {
+      for (const item of batch) {
+        if (item.kind === 'task') {
+          item.run();
+          continue;
+        }
+        const d = item.datagram;
         if (this.drop?.(d) === true) continue;
-        this.ports.get(d.to.port)?.receive(d.bytes, d.from);
+        this.ports.get(d.to.port)?.dispatch(d.bytes, d.from);
         n++;
       }
     }
@@ -70,8 +90,9 @@ export class SimUdp {
   }
 }
 
-class SimPort implements NetworkPort {
+export class SimPort implements NetworkPort {
   private readonly handlers = new Map<string, PacketHandler>();
+  networkHandler: PacketHandler | null = null;
 
   constructor(
     private readonly udp: SimUdp,
@@ -94,10 +115,11 @@ class SimPort implements NetworkPort {
     this.udp.close(this.port);
   }
 
-  receive(bytes: Uint8Array, from: SocketAddress): void {
+  dispatch(bytes: Uint8Array, from: SocketAddress): void {
     const route = routePacket(bytes);
-    if (route.form === 'malformed' || route.form === 'foreign' || route.id === null) return;
-    this.handlers.get(`${route.type}:${route.id}`)?.(bytes, from);
+    if (route.form === 'malformed' || route.form === 'foreign') return;
+    if ((route.type === MsgType.Source || route.type === MsgType.Sink) && route.id !== null) this.handlers.get(`${route.type}:${route.id}`)?.(bytes, from);
+    else this.networkHandler?.(bytes, from);
   }
 }
 
@@ -114,6 +136,8 @@ export interface Reply {
 /** A host object (what a Pd abstraction does), talking to the engine directly. */
 export class SimHost {
   readonly replies: Reply[] = [];
+  /** No heartbeats from this host in `SimEngine.run` (its Pd went away). */
+  silent = false;
 
   constructor(
     private readonly sim: SimEngine,
@@ -129,8 +153,13 @@ export class SimHost {
     this.sim.engine.handleControl(bytes, this.connection);
   }
 
-  open(kind: ObjectKind, channels: number, port: number, id: number, latencyMs?: number): void {
+  open(kind: StreamKind, channels: number, port: number, id: number, latencyMs?: number): void {
     this.send('/open', [kind, 48000, 64, channels, port, id, ...(latencyMs === undefined ? [] : [latencyMs])]);
+  }
+
+  /** `[aoo.client <port>]` or `[aoo.server <port>]`. */
+  openNet(kind: NetKind, port: number): void {
+    this.send('/open', [kind, port]);
   }
 
   block(tick: number, samples: Float32Array): void {
@@ -179,13 +208,21 @@ export class SimEngine {
   readonly udp = new SimUdp();
   readonly log: string[] = [];
   readonly engine: Engine;
+  /** The AOO servers on the loopback network, by port. */
+  readonly servers: SimServers;
   private readonly hosts = new Map<string, SimHost>();
   private nextHostPort = 50000;
   now = T0;
 
   constructor(seed = 1) {
+    this.servers = new SimServers(this.udp, () => this.now);
     this.engine = new Engine({
       openPort: this.udp.open,
+      connectTcp: this.servers.connect,
+      openServer: this.servers.open,
+      localAddresses: () => [],
+      // The tests step time finely enough (run()).
+      wakeAt: () => {},
       sendControl: (bytes, to) => {
         const r = decodeOscMessage(bytes);
         if (!r.ok) throw new Error(`engine sent a bad datagram: ${r.error.detail}`);
@@ -216,6 +253,21 @@ export class SimEngine {
 
   advance(seconds: number): void {
     this.now += seconds;
+    this.servers.tick();
     this.engine.timer();
+  }
+
+  /**
+   * Runs for `seconds` in steps of `step`: the network delivered after each, promises settled,
+   * and every host's heartbeat twice a second (as the Pd objects send it while their link is up).
+   */
+  async run(seconds: number, step = 0.01): Promise<void> {
+    const steps = Math.round(seconds / step);
+    for (let i = 1; i <= steps; i++) {
+      this.advance(step);
+      if (i % Math.max(1, Math.round(0.5 / step)) === 0) for (const h of this.hosts.values()) if (!h.silent) h.send('/hb', []);
+      this.udp.deliver();
+      await this.settle();
+    }
   }
 }

@@ -28,6 +28,12 @@ describe('Pd abstractions (real Pd)', function () {
       const r = p.obj(`aoo.receive~ ${args}`);
       p.connect(r, n - 1, sig).connect(r, n, events).connect(r, n + 1, status);
     }
+    // [aoo.client] and [aoo.server]: one inlet, outlets state, events, status.
+    for (const name of ['aoo.client 9002', 'aoo.client', 'aoo.server 7078', 'aoo.server']) {
+      const o = p.obj(name);
+      p.connect(o, 0, events).connect(o, 1, events).connect(o, 2, status);
+      p.connect(p.obj('t b'), 0, o);
+    }
     const pd = startPd(dir, 'open.pd', p, ['-send', 'pd quit']);
     const code = await pd.exited;
     assert.equal(code, 0);
@@ -35,13 +41,17 @@ describe('Pd abstractions (real Pd)', function () {
     assert.deepEqual(problems, [], pd.lines.join('\n'));
   });
 
-  it('refuse a signal connection to a channel they do not have', async () => {
-    const p = new PdPatch();
-    const osc = p.obj('osc~ 440');
-    const s = p.obj('aoo.send~ 2 0 1');
-    p.connect(osc, 0, s, 2);
-    const pd = startPd(dir, 'wrong.pd', p, ['-send', 'pd quit']);
-    await pd.exited;
-    assert.ok(pd.lines.some((l) => /connection failed/.test(l)), 'a third signal inlet would be a bug');
+  it('refuse a signal connection to a channel they do not have, and a fourth outlet of client and server', async () => {
+    for (const [name, wire] of [
+      ['aoo.send~ 2 0 1', (p: PdPatch, o: number) => p.connect(p.obj('osc~ 440'), 0, o, 2)],
+      ['aoo.client 0', (p: PdPatch, o: number) => p.connect(o, 3, p.obj('print X'))],
+      ['aoo.server 0', (p: PdPatch, o: number) => p.connect(o, 3, p.obj('print X'))],
+    ] as const) {
+      const p = new PdPatch();
+      wire(p, p.obj(name));
+      const pd = startPd(dir, 'wrong.pd', p, ['-send', 'pd quit']);
+      await pd.exited;
+      assert.ok(pd.lines.some((l) => /connection failed/.test(l)), `${name}: the connection should fail`);
+    }
   });
 });

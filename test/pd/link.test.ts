@@ -103,7 +103,7 @@ describe('the engine link of the Pd objects (real Pd, real engine)', function ()
       `error: aoo.send~ ${sendPort} 1: packetsize: expects a whole number 146…4096 (got 10)`,
       `error: aoo.receive~ ${receivePort} 1: latency: expects a number 0…10000 (got -5)`,
       `error: aoo.receive~ ${receivePort} 1: local_latency: expects a whole number 2…48 (got 1000)`,
-      `error: aoo.receive~ ${receivePort} 1: invite: needs an endpoint: <host> <port> <id>`,
+      `error: aoo.receive~ ${receivePort} 1: invite: needs an endpoint: <host> <port> <id> or <group> <user> <id>`,
     ];
     for (const e of errors) await pd.waitFor(new RegExp(`^${e.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
     const errorAt = pd.lines.findIndex((l) => l.startsWith('error:'));
@@ -113,5 +113,34 @@ describe('the engine link of the Pd objects (real Pd, real engine)', function ()
     const events = pd.lines.slice(errorAt).filter((l) => /^B-EVENT: (stop|remove|add|start|state|underrun|overrun)/.test(l));
     assert.deepEqual(events, []);
     assert.equal(pd.lines.filter((l) => l.startsWith('error:')).length, errors.length, pd.lines.join('\n'));
+  });
+
+  it('without an engine: asks the GUI plugin to start one, at most every 5 s and without an error line under -nogui; not once linked', async () => {
+    const controlPort = randomPort();
+    const p = new PdPatch();
+    const client = p.obj('aoo.client 0');
+    const send = p.obj('aoo.send~ 1 0 1');
+    p.connect(p.obj('loadbang'), 0, p.msg(`; aoo-node-port ${controlPort}`));
+    p.connect(client, 2, p.obj('print C-STATUS')).connect(send, 1, p.obj('print S-STATUS'));
+    // What the abstractions send to `pd`, as the GUI plugin would get it.
+    const dispatch = p.obj('route plugin-dispatch');
+    p.connect(p.obj('r pd'), 0, dispatch).connect(dispatch, 0, p.obj('print DISPATCH'));
+    const pd = startPd(dir, 'dispatch.pd', p);
+    const dispatches = () => pd.lines.filter((l) => l.startsWith('DISPATCH:'));
+    // Both objects: the first request 1 s after loading, the next 5 s later.
+    await pd.waitFor(/^DISPATCH:/, 5000);
+    await new Promise((r) => setTimeout(r, 6500));
+    const before = dispatches();
+    assert.ok(before.length >= 2 && before.length <= 4, before.join('\n'));
+    assert.ok(before.every((l) => l === `DISPATCH: aoo-node-start ${controlPort}`), before.join('\n'));
+    await startEngine(controlPort);
+    await Promise.all([pd.waitFor(/^C-STATUS: link 1$/), pd.waitFor(/^S-STATUS: link 1$/)]);
+    const linked = dispatches().length;
+    await new Promise((r) => setTimeout(r, 5500));
+    assert.equal(dispatches().length, linked, 'no request while the link is up');
+    assert.deepEqual(
+      pd.lines.filter((l) => /error|unknown|no such|bad/i.test(l)),
+      [],
+    );
   });
 });

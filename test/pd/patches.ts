@@ -12,11 +12,35 @@ export const FREQS = [440.5, 660.25];
  */
 export const TEST_LOCAL_LATENCY = 24;
 
+/** An `[aoo.client]` on the object's port that logs in to `serverPort` on 127.0.0.1 and joins `group` as `user`. */
+export interface ClientOptions {
+  readonly serverPort: number;
+  readonly group: string;
+  readonly user: string;
+  /** Printed as `<prefix>-CLIENT` (events), `<prefix>-CONNECTION` and `<prefix>-CLIENT-STATUS`. */
+  readonly prefix: string;
+}
+
+/** Adds the client of `o` on `port`, joining when `loadbang` fires; returns its box, whose event outlet is 1. */
+export function addClient(p: PdPatch, port: number, loadbang: number, o: ClientOptions): number {
+  const client = p.obj(`aoo.client ${port}`);
+  const join = p.msg(`connect 127.0.0.1 ${o.serverPort}, group_join ${o.group} _ ${o.user}`);
+  p.connect(loadbang, 0, join).connect(join, 0, client);
+  p.connect(client, 0, p.obj(`print ${o.prefix}-CONNECTION`));
+  p.connect(client, 1, p.obj(`print ${o.prefix}-CLIENT`));
+  p.connect(client, 2, p.obj(`print ${o.prefix}-CLIENT-STATUS`));
+  return client;
+}
+
 export interface SenderOptions {
   readonly controlPort: number;
   readonly port: number;
-  /** The methods sent at load, e.g. `add 127.0.0.1 9001 1, start`. */
+  /**
+   * The methods sent at load, e.g. `add 127.0.0.1 9001 1, start`; with `client`, sent when
+   * the peer `afterPeer` has joined instead.
+   */
   readonly methods: string;
+  readonly client?: ClientOptions & { readonly afterPeer: string };
   /** Records its two sines from the start for `seconds`, then writes them to `wav` and prints WROTE. */
   readonly wav: string;
   readonly seconds: number;
@@ -30,7 +54,16 @@ export function senderPatch(o: SenderOptions): PdPatch {
   p.connect(p.obj('loadbang'), 0, t);
   p.connect(t, 2, p.msg(`; aoo-node-port ${o.controlPort}; pd dsp 1`));
   const methods = p.msg(o.methods);
-  p.connect(t, 1, methods).connect(methods, 0, send);
+  p.connect(methods, 0, send);
+  if (o.client === undefined) p.connect(t, 1, methods);
+  else {
+    // `peer_join <group> <user> <id> <ip> <port>` of that peer → the methods.
+    const client = addClient(p, o.port, t, o.client);
+    const joined = p.obj('route peer_join');
+    const group = p.obj(`route ${o.client.group}`);
+    const user = p.obj(`route ${o.client.afterPeer}`);
+    p.connect(client, 1, joined).chain(joined, group, user, p.obj('t b'), methods);
+  }
   FREQS.forEach((f, c) => {
     const osc = p.obj(`osc~ ${f}`);
     p.obj(`array define a${c} ${o.seconds * SR}`);
@@ -48,6 +81,7 @@ export function senderPatch(o: SenderOptions): PdPatch {
 export interface ReceiverOptions {
   readonly controlPort: number;
   readonly port: number;
+  readonly client?: ClientOptions;
   /** Records `seconds` from 0.5 s after the stream became active, then writes `wav` and prints WROTE. */
   readonly wav: string;
   readonly seconds: number;
@@ -61,13 +95,14 @@ export function receiverPatch(o: ReceiverOptions): PdPatch {
   p.connect(lb, 0, p.msg(`; aoo-node-port ${o.controlPort}; pd dsp 1`));
   const local = p.msg(`local_latency ${TEST_LOCAL_LATENCY}`);
   p.connect(lb, 0, local).connect(local, 0, recv);
+  if (o.client !== undefined) addClient(p, o.port, lb, o.client);
   const recs = [0, 1].map((c) => {
     p.obj(`array define b${c} ${o.seconds * SR}`);
     const rec = p.obj(`tabwrite~ b${c}`);
     p.connect(recv, c, rec);
     return rec;
   });
-  // `state <host> <port> <id> 1`: the stream is active; record once, 0.5 s later.
+  // `state <host> <port> <id> 1` (or `state <group> <user> <id> 1`): the stream is active; record once, 0.5 s later.
   const state = p.obj('route state');
   const split = p.obj('list split 3');
   p.connect(recv, 2, state).connect(state, 0, split);
