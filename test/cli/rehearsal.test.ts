@@ -48,6 +48,15 @@ describe('aoo-node rehearsal', function () {
     assert.match(stderr, /alice: with bob, hears bob active/);
   });
 
+  it('with two headless Pd instances running the example patch, alice and bob hear each other; exit 0', async () => {
+    const { code, stdout, stderr } = await startCli(['rehearsal', '--seconds', '5', '--peers', 'pd'], 30000).done;
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /^alice: heard bob, loudest -9\.\d dBFS$/m);
+    assert.match(stdout, /^bob: heard alice, loudest -9\.\d dBFS$/m);
+    assert.match(stdout, /^ok: alice and bob heard each other \(Pd peers\)$/m);
+    assert.doesNotMatch(stderr, /\(Pd\): /, 'no error line from Pd');
+  });
+
   it('Ctrl-C ends it early and cleanly, with the summary', async () => {
     const run = startCli(['rehearsal', '--seconds', '600', '--peers', 'node'], 30000);
     await waitForStderr(run.child, 'hears alice active', 15000);
