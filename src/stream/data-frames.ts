@@ -18,20 +18,25 @@ export interface FrameTarget {
 /** Splits encoded blocks into `/data` frames (spec §5.2) and writes them, reusing one message object. */
 export class DataFrameWriter {
   private readonly frame = emptySinkData();
+  /** Target size of a `/data` datagram, for blocks encoded from now on. */
+  packetSize: number;
 
   constructor(
     private readonly sourceId: number,
-    private readonly packetSize: number,
+    packetSize: number,
     private readonly binary: boolean,
     private readonly writer: MessageWriter,
-  ) {}
+  ) {
+    this.packetSize = packetSize;
+  }
 
+  /** Payload bytes per frame at the current packet size: what `EncodedBlock.frameBytes` is set to. */
   get maxFrameBytes(): number {
     return this.packetSize - (this.binary ? BINARY_RESERVE : OSC_RESERVE);
   }
 
   frameCount(block: EncodedBlock): number {
-    return block.totalSize > 0 ? Math.ceil(block.totalSize / this.maxFrameBytes) : 1;
+    return block.totalSize > 0 ? Math.ceil(block.totalSize / block.frameBytes) : 1;
   }
 
   /**
@@ -40,7 +45,7 @@ export class DataFrameWriter {
    */
   write(block: EncodedBlock, index: number, to: FrameTarget, resent: boolean, out: PacketOut): void {
     const f = this.frame;
-    const max = this.maxFrameBytes;
+    const max = block.frameBytes;
     const start = index * max;
     f.form = this.binary ? 'binary' : 'osc';
     f.sinkId = to.sinkId;
@@ -55,9 +60,9 @@ export class DataFrameWriter {
     f.frameCount = this.frameCount(block);
     f.frameIndex = index;
     f.xrun = block.xrun;
-    f.payload = block.data;
-    f.payloadOffset = start;
+    f.payload = block.bytes;
+    f.payloadOffset = block.offset + start;
     f.payloadSize = Math.max(0, Math.min(block.totalSize, start + max) - start);
-    this.writer.write(f, to.address, out);
+    this.writer.writeData(f, to.address, out);
   }
 }

@@ -28,9 +28,9 @@ export class EncodePipeline {
   readonly encodeInput: Float32Array;
   readonly history: SendHistory;
   /** A stream timestamp every this many blocks; 0 = none. */
-  readonly timestampPeriod: number;
+  timestampPeriod = 0;
   /** Blocks kept for resend requests; 0 = resending off. */
-  readonly resendBlocks: number;
+  resendBlocks = 0;
 
   /** Throws for an unknown codec; other bad format fields are corrected by the codec (spec §10). */
   constructor(format: StreamFormat, settings: PipelineSettings, random: Random) {
@@ -40,9 +40,6 @@ export class EncodePipeline {
     this.formatId = randomInt31(random);
     this.encoder = codec.createEncoder(this.format);
     const { sampleRate, blockSize, channels } = this.format;
-    const { streamTimeInterval, resendBufferSeconds } = settings;
-    this.timestampPeriod = streamTimeInterval > 0 ? Math.max(1, Math.floor((streamTimeInterval * sampleRate) / blockSize)) : 0;
-    this.resendBlocks = resendBufferSeconds > 0 ? Math.ceil((resendBufferSeconds * sampleRate) / blockSize) : 0;
     this.resampler = new Resampler({
       channels,
       inputRate: settings.sampleRate,
@@ -52,6 +49,20 @@ export class EncodePipeline {
       maxOutputBlock: blockSize,
     });
     this.encodeInput = new Float32Array(channels * blockSize);
-    this.history = new SendHistory(this.resendBlocks + UNSENT_BLOCKS_MAX, this.encoder.maxBlockBytes + 64);
+    this.history = new SendHistory(UNSENT_BLOCKS_MAX, this.encoder.maxBlockBytes + 64);
+    this.setResendBuffer(settings.resendBufferSeconds);
+    this.setStreamTimeInterval(settings.streamTimeInterval);
+  }
+
+  /** Keeps `seconds` of sent blocks for resend requests (the newest ones already kept stay). */
+  setResendBuffer(seconds: number): void {
+    this.resendBlocks = seconds > 0 ? Math.ceil((seconds * this.format.sampleRate) / this.format.blockSize) : 0;
+    this.history.resize(this.resendBlocks + UNSENT_BLOCKS_MAX);
+  }
+
+  /** A timestamp every `seconds` of stream (spec §5.4); 0 = none. */
+  setStreamTimeInterval(seconds: number): void {
+    const { sampleRate, blockSize } = this.format;
+    this.timestampPeriod = seconds > 0 ? Math.max(1, Math.floor((seconds * sampleRate) / blockSize)) : 0;
   }
 }

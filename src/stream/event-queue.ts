@@ -12,4 +12,11 @@ export class EventQueue<E> {
     this.queue = [];
     return events;
   }
+
+  /** As `poll()`, but with no new array when there are none: for hosts that poll every block. */
+  pollIfAny(): readonly E[] {
+    return this.queue.length === 0 ? NONE : this.poll();
+  }
 }
+
+const NONE: readonly never[] = Object.freeze([]);

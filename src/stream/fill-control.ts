@@ -15,11 +15,17 @@ export class FillControl {
    * seconds between two `update()` calls.
    */
   constructor(
-    private readonly target: number,
+    private target: number,
     private readonly sampleRate: number,
     updatePeriod: number,
   ) {
     this.smoothing = Math.min(1, updatePeriod / LEVEL_AVERAGE_SECONDS);
+  }
+
+  /** A new wanted level (the latency changed); the level jumps with it, so the average restarts. */
+  setTarget(target: number): void {
+    this.target = target;
+    this.reset();
   }
 
   /**

@@ -4,6 +4,7 @@ import { type ResampleMode, Resampler } from '../dsp/resampler/resampler.ts';
 import type { AooData } from '../protocol/aoo/data.ts';
 import type { SinkData } from '../protocol/aoo/sink/data.ts';
 import type { FrameRequest } from '../protocol/aoo/source/data-request.ts';
+import { STREAM_MESSAGE_MAX_SIZE } from '../protocol/aoo/constants.ts';
 import { readStreamMessages } from '../protocol/aoo/stream-messages.ts';
 import { type NtpTime, ntpFromSeconds } from '../protocol/ntp.ts';
 import { type BufferSizing, bufferSizing } from './buffer-sizing.ts';
@@ -12,6 +13,7 @@ import type { Endpoint } from './endpoint.ts';
 import type { SinkEvent, StreamStateName } from './events.ts';
 import { JitterBuffer } from './jitter-buffer.ts';
 import { SampleSchedule } from './sample-schedule.ts';
+import { isSequence, sequenceDistance } from './sequence.ts';
 
 export type RemoteSourceState = 'idle' | 'start' | 'run' | 'stop' | 'invite' | 'uninvite' | 'timeout';
 
@@ -28,6 +30,15 @@ export interface PlayoutSettings {
 
 /** Real rates (`d`) further than this from the nominal rate are not believed. */
 const MAX_RATE_DEVIATION = 0.01;
+
+/**
+ * Largest block a source of this format can send: audio of at most 8 bytes per sample (PCM
+ * float64; Opus stays below, spec §10.2) and one stream message of the largest size (§1.5).
+ * Bigger blocks are refused: they would only fill the jitter buffer's memory.
+ */
+function maxBlockBytes(format: StreamFormat): number {
+  return 8 * format.channels * format.blockSize + 4 + 8 + STREAM_MESSAGE_MAX_SIZE;
+}
 
 export class RemoteSource {
   state: RemoteSourceState = 'idle';
@@ -79,6 +90,12 @@ export class RemoteSource {
   droppedSinceLastPong = 0;
 
   private readonly jitter = new JitterBuffer();
+  /** Concealed blocks still to play before the next received one: the latency grew (spec §7.5 buffering). */
+  private silentBlocks = 0;
+  /** The latency changed while playing: a StreamLatency event follows once the buffer holds the new one. */
+  private latencyChanged = false;
+  private badSequenceReported = false;
+  private badSizeReported = false;
   private readonly schedule = new SampleSchedule<SinkEvent>();
   private resampler: Resampler | null = null;
   private fill: FillControl | null = null;
@@ -106,7 +123,7 @@ export class RemoteSource {
     const format = this.format!;
     const { blockSize, sampleRate, latency, bufferSize } = this.settings;
     this.sizing = bufferSizing(format, blockSize, sampleRate, latency, bufferSize);
-    this.jitter.reset(seqStart - 1, this.sizing.capacity);
+    this.jitter.reset(seqStart, this.sizing.capacity);
     if (formatChanged) {
       const { resampleMode: mode, dynamicResampling: dynamic } = this.settings;
       const maxBlocks = { maxInputBlock: format.blockSize, maxOutputBlock: blockSize };
@@ -132,23 +149,35 @@ export class RemoteSource {
     this.state = 'run';
   }
 
-  /** Adds a frame of the current stream (spec §7.4). */
+  /** Adds a frame of the current stream (spec §7.4); sequence numbers may wrap (§5.1). */
   addFrame(f: SinkData): void {
+    if (!isSequence(f.sequence)) {
+      this.reportOnce('badSequenceReported', `ignoring /data with sequence number ${f.sequence}`);
+      return;
+    }
+    if (this.format === null) return;
+    if (f.totalSize > maxBlockBytes(this.format)) {
+      this.reportOnce('badSizeReported', `ignoring /data of a ${f.totalSize}-byte block`);
+      return;
+    }
     if (this.playback === 'inactive' && !this.stopped && this.state === 'run') this.recoverFromUnderrun(f.sequence);
     const jb = this.jitter;
-    if (f.sequence <= jb.lastPopped) return; // late
+    if (jb.position(f.sequence) <= 0) return; // late
     let block = jb.find(f.sequence);
     if (block === undefined) {
-      if (f.sequence - jb.newest > jb.free) {
-        jb.reset(f.sequence - 1);
+      if (sequenceDistance(jb.newest, f.sequence) > jb.free) {
+        jb.reset(f.sequence);
         this.resetPlayout();
         this.emit({ type: 'BufferOverrun', endpoint: this.endpoint });
         if (this.state === 'run') this.setPlayback('buffering');
       }
-      while (jb.newest < f.sequence) block = jb.append();
-      block = block!;
+      do block = jb.append();
+      while (block.sequence !== f.sequence);
     } else if (!block.placeholder && block.complete) return; // duplicate
-    if (block.placeholder) block.initFrom(f);
+    if (block.placeholder) {
+      jb.reserve(f.totalSize);
+      block.initFrom(f);
+    }
     if (!block.addFrame(f)) return;
     if (f.sequence !== jb.newest && block.requested && block.complete && !block.countedAsResent) {
       block.countedAsResent = true;
@@ -161,7 +190,7 @@ export class RemoteSource {
    * the sink clock's measured rate (its nominal rate without dynamic resampling).
    * Sample-accurate events come out through `emit` with offsets into this block.
    */
-  pull(sinkRate: number): boolean {
+  pull(sinkRate: number, emit = this.emit): boolean {
     const frames = this.settings.blockSize;
     const resampler = this.resampler;
     if (this.decoder === null || resampler === null || this.playback === 'inactive') return false;
@@ -171,13 +200,48 @@ export class RemoteSource {
       if (resampler.dynamic) resampler.setRatio(this.sourceRate * (1 + correction), sinkRate);
     }
     while (resampler.availableFrames() < frames) if (!this.decodeNext()) return false;
-    this.schedule.due(resampler.readPosition(), resampler.step, frames, this.emit);
+    this.schedule.due(resampler.readPosition(), resampler.step, frames, emit);
     resampler.pull(this.output, frames);
     return true;
   }
 
-  /** Resend requests for incomplete blocks (spec §7.6), oldest first, up to `limit` blocks. */
-  requestMissing(now: number, interval: number, limit: number): void {
+  /**
+   * Plays one sink block into nothing: the host skipped it (a sink xrun, spec §7.5), so its
+   * audio is lost, not delayed. Its stream messages and times go with it; a state change in it
+   * still comes out, at the start of the block being processed.
+   */
+  skip(sinkRate: number): void {
+    this.pull(sinkRate, this.emitSkipped);
+  }
+
+  /**
+   * The sink's latency or buffer size changed (spec §7.3). While playing, a longer latency
+   * plays that many more concealed blocks before the next received one (as buffering does,
+   * spec §7.5); a shorter one drops the oldest blocks. Either way the stream keeps its sample
+   * positions: what plays later is later by exactly the change.
+   */
+  resize(): void {
+    const format = this.format;
+    if (format === null) return;
+    const { blockSize, sampleRate, latency, bufferSize } = this.settings;
+    const old = this.sizing;
+    this.sizing = bufferSizing(format, blockSize, sampleRate, latency, bufferSize);
+    if (this.playback === 'active' && this.sizing.latencyBlocks !== old.latencyBlocks) {
+      const silence = this.silentBlocks + this.sizing.latencyBlocks - old.latencyBlocks;
+      this.silentBlocks = Math.max(0, silence);
+      this.jitter.drop(-silence);
+      this.latencyChanged = true;
+    }
+    this.jitter.resize(this.sizing.capacity);
+    this.fill?.setTarget(this.sizing.latencyBlocks * format.blockSize);
+  }
+
+  /**
+   * Resend requests for incomplete blocks (spec §7.6), oldest first: blocks not asked for in
+   * the last `resendInterval` seconds, up to `resendLimit` of them.
+   */
+  requestMissing(now: number, settings: { readonly resendInterval: number; readonly resendLimit: number }): void {
+    const { resendInterval: interval, resendLimit: limit } = settings;
     const jb = this.jitter;
     let blocks = 0;
     for (let i = 0; i < jb.size - 1 && blocks < limit; i++) {
@@ -220,13 +284,15 @@ export class RemoteSource {
     }
     this.fill?.reset();
     this.schedule.clear();
+    this.silentBlocks = 0;
+    this.latencyChanged = false;
     this.processSamples = 0;
     this.streamSamples = 0;
     this.underrunSince = -1;
   }
 
   private recoverFromUnderrun(sequence: number): void {
-    this.jitter.reset(sequence - 1);
+    this.jitter.reset(sequence);
     this.resetPlayout();
     this.decoder?.reset();
     this.emit({ type: 'BufferUnderrun', endpoint: this.endpoint });
@@ -248,15 +314,17 @@ export class RemoteSource {
         return this.pushDecoded();
       }
       this.playback = 'active';
-      const at = this.streamSamples + this.sourceDelay + this.startOffset;
-      this.schedule.add(at, (sampleOffset) => ({ type: 'StreamState', endpoint: this.endpoint, state: 'active', sampleOffset }));
-      this.emit({
-        type: 'StreamLatency',
-        endpoint: this.endpoint,
-        sourceLatency: this.sourceDelay / format.sampleRate,
-        sinkLatency: this.resampler!.latency() / this.settings.sampleRate,
-        bufferLatency: (this.jitter.size * format.blockSize) / format.sampleRate,
-      });
+      this.scheduleActive(this.streamSamples + this.sourceDelay + this.startOffset);
+      this.emitLatency();
+    }
+    if (this.silentBlocks > 0) {
+      this.silentBlocks--;
+      decoder.conceal(this.decoded);
+      return this.pushDecoded();
+    }
+    if (this.latencyChanged) {
+      this.latencyChanged = false;
+      this.emitLatency();
     }
     if (this.jitter.size === 0) return this.underrun();
     const block = this.jitter.at(0);
@@ -265,21 +333,12 @@ export class RemoteSource {
       if (block.xrun) {
         this.xruns++;
         decoder.conceal(this.decoded);
-      } else if (audioBytes <= 0 || !decoder.decode(block.data, block.messageSize, audioBytes, this.decoded)) {
+      } else if (audioBytes <= 0 || !decoder.decode(block.bytes, block.offset + block.messageSize, audioBytes, this.decoded)) {
         decoder.conceal(this.decoded);
       }
-      if (block.messageSize > 0) this.scheduleMessages(block.data, block.messageSize);
+      if (block.messageSize > 0) this.scheduleMessages(block.bytes, block.offset, block.messageSize);
       this.takeSourceRate(block.sampleRate);
-      if (block.timestamp !== null && block.timestamp > 0n) {
-        const sourceTime = block.timestamp;
-        this.schedule.add(this.streamSamples + this.sourceDelay, (sampleOffset) => ({
-          type: 'StreamTime',
-          endpoint: this.endpoint,
-          sourceTime,
-          sinkTime: ntpFromSeconds(this.now + sampleOffset / this.settings.sampleRate),
-          sampleOffset,
-        }));
-      }
+      if (block.timestamp !== null && block.timestamp > 0n) this.scheduleTime(this.streamSamples + this.sourceDelay, block.timestamp);
       this.channelOnset = block.channel;
     } else {
       this.dropped++;
@@ -290,9 +349,37 @@ export class RemoteSource {
     return this.pushDecoded();
   }
 
-  private scheduleMessages(data: Uint8Array, size: number): void {
+  // Scheduled events are built by their own methods: a closure in decodeNext would cost it a
+  // scope object on every call.
+
+  private scheduleActive(position: number): void {
+    this.schedule.add(position, (sampleOffset) => ({ type: 'StreamState', endpoint: this.endpoint, state: 'active', sampleOffset }));
+  }
+
+  private scheduleTime(position: number, sourceTime: NtpTime): void {
+    this.schedule.add(position, (sampleOffset) => ({
+      type: 'StreamTime',
+      endpoint: this.endpoint,
+      sourceTime,
+      sinkTime: ntpFromSeconds(this.now + sampleOffset / this.settings.sampleRate),
+      sampleOffset,
+    }));
+  }
+
+  private emitLatency(): void {
+    const format = this.format!;
+    this.emit({
+      type: 'StreamLatency',
+      endpoint: this.endpoint,
+      sourceLatency: this.sourceDelay / format.sampleRate,
+      sinkLatency: this.resampler!.latency() / this.settings.sampleRate,
+      bufferLatency: (this.jitter.size * format.blockSize) / format.sampleRate,
+    });
+  }
+
+  private scheduleMessages(data: Uint8Array, start: number, size: number): void {
     const base = this.streamSamples + this.codecDelay;
-    readStreamMessages(data, 0, size, (offset, channel, dataType, bytes) => {
+    readStreamMessages(data, start, size, (offset, channel, dataType, bytes) => {
       const copy = bytes.slice();
       this.schedule.add(base + offset, (sampleOffset) => ({ type: 'StreamMessage', endpoint: this.endpoint, sampleOffset, channel, dataType, data: copy }));
     });
@@ -302,11 +389,20 @@ export class RemoteSource {
     const nominal = this.format!.sampleRate;
     if (rate === null) this.sourceRate = nominal;
     else if (Math.abs(rate / nominal - 1) <= MAX_RATE_DEVIATION) this.sourceRate = rate;
-    else if (!this.badRateReported) {
-      this.badRateReported = true;
-      this.emit({ type: 'Error', endpoint: this.endpoint, message: `ignoring real sample rate ${rate} of a ${nominal} Hz stream` });
-    }
+    else this.reportOnce('badRateReported', `ignoring real sample rate ${rate} of a ${nominal} Hz stream`);
   }
+
+  /** Bad input from the source is reported once per kind, then only ignored. */
+  private reportOnce(flag: 'badRateReported' | 'badSequenceReported' | 'badSizeReported', message: string): void {
+    if (this[flag]) return;
+    this[flag] = true;
+    this.emit({ type: 'Error', endpoint: this.endpoint, message });
+  }
+
+  private readonly emitSkipped = (e: SinkEvent): void => {
+    if (e.type === 'StreamMessage' || e.type === 'StreamTime') return;
+    this.emit('sampleOffset' in e ? { ...e, sampleOffset: 0 } : e);
+  };
 
   private pushDecoded(): boolean {
     this.resampler!.push(this.decoded, this.format!.blockSize);

@@ -2,7 +2,7 @@
 import type { StreamFormat } from '../codec/codec.ts';
 import { TimeDll } from '../dsp/dll.ts';
 import type { ResampleMode } from '../dsp/resampler/resampler.ts';
-import { AOO_VERSION, PACKET_SIZE_DEFAULT } from '../protocol/aoo/constants.ts';
+import { AOO_VERSION, PACKET_SIZE_DEFAULT, PACKET_SIZE_MAX } from '../protocol/aoo/constants.ts';
 import type { AooData } from '../protocol/aoo/data.ts';
 import type { AooMessage } from '../protocol/aoo/messages.ts';
 import { streamMessageSectionSize, writeStreamMessages } from '../protocol/aoo/stream-messages.ts';
@@ -10,12 +10,16 @@ import { type NtpTime, ntpAdd, ntpFromSeconds } from '../protocol/ntp.ts';
 import { type Random, randomInt31 } from '../util/random.ts';
 import { DataFrameWriter } from './data-frames.ts';
 import { EncodePipeline, type PipelineSettings, UNSENT_BLOCKS_MAX } from './encode-pipeline.ts';
-import { type Endpoint, type PacketOut, type SocketAddress, endpointKey, endpointOf } from './endpoint.ts';
+import { type Endpoint, type PacketOut, type SocketAddress, endpointOf } from './endpoint.ts';
+import { EndpointMap } from './endpoint-map.ts';
 import { EventQueue } from './event-queue.ts';
 import type { SourceEvent } from './events.ts';
 import { MessageWriter } from './message-writer.ts';
 import { OutgoingStreamMessages, type StreamMessageInput } from './outgoing-stream-messages.ts';
-import { nextSequence } from './sequence.ts';
+import { ReplyQueue } from './reply-queue.ts';
+import { declineReply, pongReply, stopNotice } from './source-replies.ts';
+import { addSequence, nextSequence } from './sequence.ts';
+import { type SettingError, checkInteger, checkSeconds, orThrow } from './setting-checks.ts';
 import { SinkEntry } from './sink-entry.ts';
 
 export interface SourceOptions {
@@ -46,7 +50,21 @@ export interface SourceOptions {
   readonly streamTimeInterval?: number;
   /** Binary `/data` (default) or OSC. */
   readonly binary?: boolean;
+  /**
+   * Sequence number of the first block of every stream. The spec's is 0 (§6.2); other values
+   * let tests cross the sequence wrap (§5.1) without sending 2³¹ blocks first.
+   */
+  readonly firstSequence?: number;
 }
+
+/** Largest resend buffer: the history holds that much encoded audio. */
+const MAX_RESEND_BUFFER = 60;
+
+const checkPacketSize = (bytes: number): SettingError => checkInteger('packet size', bytes, 146, PACKET_SIZE_MAX);
+const checkPingInterval = (seconds: number): SettingError => checkSeconds('ping interval', seconds, 0, Infinity);
+const checkResendBuffer = (seconds: number): SettingError => checkSeconds('resend buffer size', seconds, 0, MAX_RESEND_BUFFER);
+const checkRedundancy = (times: number): SettingError => checkInteger('redundancy', times, 1, 16);
+const checkStreamTimeInterval = (seconds: number): SettingError => checkSeconds('stream time interval', seconds, 0, Infinity);
 
 type SourceState = 'idle' | 'start' | 'run' | 'stop';
 
@@ -58,18 +76,19 @@ export class Source {
   readonly id: number;
   private readonly random: Random;
   private readonly processBlockSize: number;
-  private readonly redundancy: number;
-  private readonly pingInterval: number;
-  private readonly pipelineSettings: PipelineSettings;
+  private readonly firstSequence: number;
+  private redundancy: number;
+  private pingInterval: number;
+  private pipelineSettings: PipelineSettings;
   private pipeline: EncodePipeline;
   private readonly dll: TimeDll | null;
   private readonly frames: DataFrameWriter;
   private readonly writer = new MessageWriter();
-  private readonly sinks = new Map<string, SinkEntry>();
+  private readonly sinks = new EndpointMap<SinkEntry>();
   private readonly events = new EventQueue<SourceEvent>();
   private readonly messages = new OutgoingStreamMessages();
   /** Replies and notices for `send()`; built when sent, so `/pong` gets the send time. */
-  private readonly pending: { readonly to: SocketAddress; readonly build: (now: NtpTime) => AooMessage }[] = [];
+  private readonly pending = new ReplyQueue();
 
   private state: SourceState = 'idle';
   private metadata: AooData | null = null;
@@ -90,21 +109,88 @@ export class Source {
     if (!(Number.isInteger(options.processBlockSize) && options.processBlockSize > 0)) {
       throw new Error(`bad process block size ${options.processBlockSize}`);
     }
+    const { packetSize = PACKET_SIZE_DEFAULT, pingInterval = 1, resendBufferSeconds = 1, redundancy = 1, streamTimeInterval = 1 } = options;
+    orThrow(checkPacketSize(packetSize));
+    orThrow(checkPingInterval(pingInterval));
+    orThrow(checkResendBuffer(resendBufferSeconds));
+    orThrow(checkRedundancy(redundancy));
+    orThrow(checkStreamTimeInterval(streamTimeInterval));
     this.id = options.id;
     this.random = options.random;
     this.processBlockSize = options.processBlockSize;
-    this.redundancy = Math.min(16, Math.max(1, Math.floor(options.redundancy ?? 1)));
-    this.pingInterval = options.pingInterval ?? 1;
+    this.firstSequence = addSequence(options.firstSequence ?? 0, 0);
+    this.redundancy = redundancy;
+    this.pingInterval = pingInterval;
     this.pipelineSettings = {
       processBlockSize: options.processBlockSize,
       sampleRate: options.sampleRate,
       resampleMode: options.resampleMode,
-      resendBufferSeconds: options.resendBufferSeconds ?? 1,
-      streamTimeInterval: options.streamTimeInterval ?? 1,
+      resendBufferSeconds,
+      streamTimeInterval,
     };
     this.pipeline = new EncodePipeline(options.format, this.pipelineSettings, this.random);
     this.dll = (options.dynamicResampling ?? true) ? new TimeDll(options.sampleRate, this.processBlockSize, options.dllBandwidth) : null;
-    this.frames = new DataFrameWriter(this.id, options.packetSize ?? PACKET_SIZE_DEFAULT, options.binary ?? true, this.writer);
+    this.frames = new DataFrameWriter(this.id, packetSize, options.binary ?? true, this.writer);
+  }
+
+  // ---- settings: each takes effect from the next block; a bad value changes nothing
+
+  /** Largest `/data` datagram in bytes (spec §1.5: 146…4096), for blocks encoded from now on. */
+  setPacketSize(bytes: number): SettingError {
+    const error = checkPacketSize(bytes);
+    if (error === null) this.frames.packetSize = bytes;
+    return error;
+  }
+
+  /** Seconds between pings to each active sink; 0 = none. */
+  setPingInterval(seconds: number): SettingError {
+    const error = checkPingInterval(seconds);
+    if (error === null) this.pingInterval = seconds;
+    return error;
+  }
+
+  /** Seconds of sent blocks kept for resend requests; 0 = resending off (spec §6.1). */
+  setResendBufferSeconds(seconds: number): SettingError {
+    const error = checkResendBuffer(seconds);
+    if (error !== null) return error;
+    this.pipelineSettings = { ...this.pipelineSettings, resendBufferSeconds: seconds };
+    this.pipeline.setResendBuffer(seconds);
+    return null;
+  }
+
+  /** How many times every block is sent (1…16, spec §5.2). */
+  setRedundancy(times: number): SettingError {
+    const error = checkRedundancy(times);
+    if (error === null) this.redundancy = times;
+    return error;
+  }
+
+  /** Seconds between stream timestamps in `/data` (spec §5.4); 0 = none. */
+  setStreamTimeInterval(seconds: number): SettingError {
+    const error = checkStreamTimeInterval(seconds);
+    if (error !== null) return error;
+    this.pipelineSettings = { ...this.pipelineSettings, streamTimeInterval: seconds };
+    this.pipeline.setStreamTimeInterval(seconds);
+    return null;
+  }
+
+  /** Sets a local option of the encoder (Opus: bitrate, complexity, signal; spec §10.2): an error text, or null. */
+  setCodecOption(name: string, value: number | string): string | null {
+    return this.pipeline.encoder.setOption(name, value);
+  }
+
+  /** A local option of the encoder; undefined if its codec has no such option. */
+  codecOption(name: string): number | string | undefined {
+    return this.pipeline.encoder.getOption(name);
+  }
+
+  /**
+   * Clears the resampler, the encoder and the blocks not sent yet: a running stream restarts
+   * in the next `process()` (new stream IDs, `/start` to every sink), as after a format change.
+   * A stream starting does that anyway, so otherwise nothing changes.
+   */
+  reset(): void {
+    if (this.state === 'run') this.state = 'start';
   }
 
   /** The stream format, as validated by its codec. */
@@ -126,40 +212,39 @@ export class Source {
   // ---- sinks (spec §6.3)
 
   addSink(ep: Endpoint, active = true): void {
-    const key = endpointKey(ep);
-    if (this.sinks.has(key)) return;
+    if (this.sinks.find(ep) !== undefined) return;
     const sink = new SinkEntry(ep, false);
-    this.sinks.set(key, sink);
+    this.sinks.add(ep, sink);
     if (active) this.activate(sink);
   }
 
   removeSink(ep: Endpoint): void {
-    const sink = this.sinks.get(endpointKey(ep));
+    const sink = this.sinks.find(ep);
     if (sink === undefined) return;
     if (sink.active) this.queueStop(sink.endpoint, sink.streamId);
-    this.sinks.delete(endpointKey(ep));
+    this.sinks.delete(ep);
   }
 
   activateSink(ep: Endpoint, active: boolean): void {
-    const sink = this.sinks.get(endpointKey(ep));
+    const sink = this.sinks.find(ep);
     if (sink === undefined || sink.active === active) return;
     if (active) this.activate(sink);
     else this.deactivate(sink);
   }
 
   setSinkChannelOffset(ep: Endpoint, channel: number): void {
-    const sink = this.sinks.get(endpointKey(ep));
+    const sink = this.sinks.find(ep);
     if (sink !== undefined) sink.channel = channel;
   }
 
   /** Accepts (the token becomes the stream ID) or declines an invitation (spec §6.5). */
   handleInvite(ep: Endpoint, token: number, accept: boolean): void {
     if (!accept) {
-      this.pending.push({ to: ep, build: () => ({ kind: 'sink/decline', sinkId: ep.id, sourceId: this.id, token }) });
+      this.pending.push(declineReply(ep, this.id, token));
       return;
     }
     this.addSink(ep, false);
-    const sink = this.sinks.get(endpointKey(ep))!;
+    const sink = this.sinks.find(ep)!;
     sink.active = true;
     sink.streamId = token;
     sink.needsStart = this.running;
@@ -168,7 +253,7 @@ export class Source {
 
   /** Accepting stops the stream to that sink; declining does nothing (the sink times out). */
   handleUninvite(ep: Endpoint, token: number, accept: boolean): void {
-    const sink = this.sinks.get(endpointKey(ep));
+    const sink = this.sinks.find(ep);
     if (!accept || sink === undefined || !sink.active) return;
     sink.active = false;
     sink.streamId = -1;
@@ -213,7 +298,7 @@ export class Source {
     if (this.state === 'idle') return;
     if (this.state === 'stop') {
       const offset = Math.round(this.stopOffset / this.pipeline.resampler.step);
-      for (const sink of this.sinks.values()) if (sink.active) this.queueStop(sink.endpoint, sink.streamId, this.sequence, offset);
+      for (const sink of this.sinks.values) if (sink.active) this.queueStop(sink.endpoint, sink.streamId, this.sequence, offset);
       this.state = 'idle';
       return;
     }
@@ -233,8 +318,8 @@ export class Source {
   /** Handles a message addressed to this source (`/aoo/src/<id>/…`). */
   handleMessage(msg: AooMessage, from: SocketAddress, time: number): void {
     if (!msg.kind.startsWith('source/') || !('sourceId' in msg) || msg.sourceId !== this.id || !('sinkId' in msg)) return;
-    const ep = endpointOf(from, msg.sinkId);
-    const sink = this.sinks.get(endpointKey(ep));
+    const sink = this.sinks.get(from.address, from.port, msg.sinkId);
+    const ep = sink?.endpoint ?? endpointOf(from, msg.sinkId);
     const active = sink !== undefined && sink.active;
     switch (msg.kind) {
       case 'source/start':
@@ -258,11 +343,7 @@ export class Source {
         } else this.queueStop(ep, msg.token);
         break;
       case 'source/ping':
-        if (active) {
-          const t1 = msg.t1;
-          const t2 = ntpFromSeconds(time);
-          this.pending.push({ to: ep, build: (t3) => ({ kind: 'sink/pong', sinkId: ep.id, sourceId: this.id, t1, t2, t3 }) });
-        }
+        if (active) this.pending.push(pongReply(ep, this.id, msg.t1, ntpFromSeconds(time)));
         break;
       case 'source/pong':
         if (active) {
@@ -275,25 +356,25 @@ export class Source {
 
   /** Writes everything due (spec §6.4): replies, `/start`, data, resends, pings. */
   send(out: PacketOut): void {
-    const now = ntpFromSeconds(this.now);
     // Blocks encoded before a stop still leave, and ahead of the /stop that follows them.
     if (this.state === 'run' || this.unsent > 0) {
-      if (this.sequence > 0 || this.unsent > 0) this.sendStarts(out);
+      if (this.encodedSamples > 0 || this.unsent > 0) this.sendStarts(out);
       this.sendBlocks(out);
     }
-    for (const p of this.pending.splice(0)) this.writer.write(p.build(now), p.to, out);
+    this.pending.flush(this.now, this.writer, out);
     if (this.state !== 'run') return;
     this.sendResends(out);
     if (this.pingInterval > 0 && this.now - this.lastPing >= this.pingInterval) {
       this.lastPing = this.now;
-      for (const sink of this.sinks.values()) {
-        if (sink.active) this.writer.write({ kind: 'sink/ping', sinkId: sink.sinkId, sourceId: this.id, t1: now }, sink.endpoint, out);
+      const t1 = ntpFromSeconds(this.now);
+      for (const sink of this.sinks.values) {
+        if (sink.active) this.writer.write({ kind: 'sink/ping', sinkId: sink.sinkId, sourceId: this.id, t1 }, sink.endpoint, out);
       }
     }
   }
 
-  pollEvents(): SourceEvent[] {
-    return this.events.poll();
+  pollEvents(): readonly SourceEvent[] {
+    return this.events.pollIfAny();
   }
 
   private get running(): boolean {
@@ -317,7 +398,7 @@ export class Source {
     let entry = sink;
     if (entry === undefined) {
       entry = new SinkEntry(ep, false);
-      this.sinks.set(endpointKey(ep), entry);
+      this.sinks.add(ep, entry);
       this.events.push({ type: 'SinkAdd', endpoint: ep });
     }
     if (entry.inviteTokens.has(token)) return;
@@ -326,14 +407,11 @@ export class Source {
   }
 
   private queueStop(to: Endpoint, streamId: number, lastSequence = this.sequence, offset = 0): void {
-    this.pending.push({
-      to,
-      build: () => ({ kind: 'sink/stop', sinkId: to.id, sourceId: this.id, streamId, end: { lastSequence, offset } }),
-    });
+    this.pending.push(stopNotice(to, this.id, streamId, lastSequence, offset));
   }
 
   private newStream(time: number): void {
-    this.sequence = 0;
+    this.sequence = this.firstSequence;
     this.unsent = 0;
     this.processSamples = 0;
     this.encodedSamples = 0;
@@ -345,7 +423,7 @@ export class Source {
     this.pipeline.resampler.reset();
     this.dll?.reset();
     this.messages.clearScheduled();
-    for (const sink of this.sinks.values()) if (sink.active) this.activate(sink);
+    for (const sink of this.sinks.values) if (sink.active) this.activate(sink);
   }
 
   /** Stream sample position (format rate) of a sample of the process block about to be pushed. */
@@ -365,6 +443,7 @@ export class Source {
       this.messages.take(this.encodedSamples, format.blockSize);
       block.messageSize = 0;
       block.totalSize = 0;
+      block.frameBytes = this.frames.maxFrameBytes;
       block.xrun = true;
       block.sampleRate = null;
       block.timestamp = null;
@@ -393,6 +472,7 @@ export class Source {
     if (audio < 0) throw new Error(`${format.codec} encoder failed`);
     block.messageSize = messageSize;
     block.totalSize = messageSize + audio;
+    block.frameBytes = this.frames.maxFrameBytes;
     block.xrun = false;
     block.sampleRate = this.dll === null ? null : (this.dll.sampleRate * sampleRate) / this.dll.nominalRate;
     block.timestamp =
@@ -401,9 +481,10 @@ export class Source {
   }
 
   private sendStarts(out: PacketOut): void {
-    const seqStart = this.sequence - this.unsent;
+    const seqStart = addSequence(this.sequence, -this.unsent);
     const { format, formatId, encoder, resampler } = this.pipeline;
-    for (const sink of this.sinks.values()) {
+    const samplesSent = this.encodedSamples - this.unsent * format.blockSize;
+    for (const sink of this.sinks.values) {
       if (!sink.active || !sink.needsStart) continue;
       sink.needsStart = false;
       this.writer.write(
@@ -416,7 +497,7 @@ export class Source {
           seqStart,
           formatId,
           format,
-          startTime: ntpAdd(this.startTime, (seqStart * format.blockSize) / format.sampleRate),
+          startTime: ntpAdd(this.startTime, samplesSent / format.sampleRate),
           latency: this.reblockLatency,
           codecDelay: encoder.delay,
           metadata: this.metadata,
@@ -435,10 +516,12 @@ export class Source {
   }
 
   private sendBlocks(out: PacketOut): void {
-    for (let seq = this.sequence - this.unsent; seq < this.sequence; seq++) {
-      const block = this.pipeline.history.find(seq)!;
+    const sinks = this.sinks.values;
+    for (let age = this.unsent - 1; age >= 0; age--) {
+      const block = this.pipeline.history.recent(age)!;
       const frameCount = this.frames.frameCount(block);
-      for (const sink of this.sinks.values()) {
+      for (let k = 0; k < sinks.length; k++) {
+        const sink = sinks[k]!;
         if (!sink.active) continue;
         for (let r = 0; r < this.redundancy; r++) {
           for (let i = 0; i < frameCount; i++) this.frames.write(block, i, sink, false, out);
@@ -450,13 +533,11 @@ export class Source {
 
   private sendResends(out: PacketOut): void {
     const { history, resendBlocks } = this.pipeline;
-    const oldest = this.sequence - resendBlocks;
-    for (const sink of this.sinks.values()) {
+    for (const sink of this.sinks.values) {
       if (sink.dataRequests.length === 0) continue;
       let count = 0;
-      for (const req of sink.dataRequests.splice(0)) {
-        if (!sink.active || req.sequence < oldest || req.sequence >= this.sequence) continue;
-        const block = history.find(req.sequence);
+      for (const req of sink.dataRequests) {
+        const block = sink.active ? history.find(req.sequence, resendBlocks) : undefined;
         if (block === undefined) continue;
         const frameCount = this.frames.frameCount(block);
         for (let i = 0; i < frameCount; i++) {
@@ -466,6 +547,7 @@ export class Source {
           count++;
         }
       }
+      sink.dataRequests.length = 0;
       if (count > 0) this.events.push({ type: 'FrameResend', endpoint: sink.endpoint, count });
     }
   }

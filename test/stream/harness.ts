@@ -13,6 +13,15 @@ export interface LinkOptions {
   readonly delay?: number;
   /** Extra random delay in [0, jitter) seconds: packets overtake each other. */
   readonly jitter?: number;
+  /** Loses the packets it returns true for at their arrival `time` (counted in `lost`), on top of `loss`. */
+  readonly drop?: (msg: AooMessage, time: number) => boolean;
+}
+
+/** A message as it arrives: when, and to which socket address. */
+export interface Delivered {
+  readonly time: number;
+  readonly to: SocketAddress;
+  readonly msg: AooMessage;
 }
 
 export interface Node {
@@ -37,6 +46,8 @@ export class Link {
   now = T0;
   sent = 0;
   lost = 0;
+  /** Sees every message delivered. */
+  tap: ((d: Delivered) => void) | null = null;
 
   constructor(
     private readonly random: Random,
@@ -67,6 +78,11 @@ export class Link {
     for (const p of due) {
       const m = decodeAoo(p.bytes);
       if (!m.ok) throw new Error(`undecodable packet: ${m.error.detail}`);
+      if (this.options.drop?.(m.value, this.now)) {
+        this.lost++;
+        continue;
+      }
+      this.tap?.({ time: this.now, to: p.to, msg: m.value });
       const role = m.value.kind.startsWith('source/') ? 'source' : 'sink';
       for (const n of this.nodes) {
         if (n.role === role && n.address.address === p.to.address && n.address.port === p.to.port) n.handle(m.value, p.from, this.now);
@@ -96,6 +112,7 @@ export class Session {
   readonly sinks: { sink: Sink; address: SocketAddress; received: Float32Array[]; block: Float32Array; events: SinkEvent[] }[] = [];
   readonly sourceEvents: SourceEvent[] = [];
   private ticks = 0;
+  private stalledTicks = 0;
 
   constructor(
     readonly link: Link,
@@ -131,6 +148,11 @@ export class Session {
       this.sourceEvents.push(...s.source.pollEvents());
     }
     this.link.deliver();
+    if (this.stalledTicks > 0) {
+      this.stalledTicks--;
+      this.ticks++;
+      return;
+    }
     for (const k of this.sinks) {
       k.sink.process(k.block, this.link.now);
       for (let c = 0; c < k.received.length; c++) k.received[c]!.set(k.block.subarray(c * n, (c + 1) * n), at);
@@ -138,6 +160,14 @@ export class Session {
       k.events.push(...k.sink.pollEvents());
     }
     this.ticks++;
+  }
+
+  /**
+   * The sink host stalls for the next `ticks` ticks: its sinks neither process nor send (their
+   * output there stays silent), while sources send and packets arrive.
+   */
+  stallSinks(ticks: number): void {
+    this.stalledTicks = ticks;
   }
 
   run(seconds: number): void {

@@ -1,11 +1,17 @@
 import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { OpusApplication, opusExtension } from '../../src/codec/registry.ts';
 import type { SinkEvent } from '../../src/stream/events.ts';
 import { seededRandom } from '../../src/util/random.ts';
 import { longestZeroRun } from '../support/signal.ts';
+import type { AllocationReport } from './allocation-child.ts';
 import { conversionRun } from './conversion-run.ts';
 import { Link, Session } from './harness.ts';
 import { BS, SR, makeSink, makeSource, pcmFormat, sourceAt } from './setup.ts';
+
+const ALLOCATION_CHILD = fileURLToPath(new URL('./allocation-child.ts', import.meta.url));
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -70,5 +76,19 @@ describe('stream: long runs', function () {
     console.log(`      heap after 1 min: ${(warm / 2 ** 20).toFixed(1)} MiB; grown over the next 9 min: ${(grown / 1024).toFixed(0)} KiB`);
     assert.deepEqual(events, []);
     assert.ok(grown < 2 ** 20, `heap grew by ${grown} bytes`);
+  });
+
+  it('once running, Source and Sink allocate nothing per block but two heap numbers (PCM mono, default settings; fresh process)', async () => {
+    // A process of its own: in this one, the code is compiled for the other tests' objects, and
+    // each forced collection deoptimizes it (dead maps), so recompiling lands in the measurement.
+    const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--import', 'tsx', ALLOCATION_CHILD], { timeout: 60_000 });
+    const { sender, receiver, resampler } = JSON.parse(stdout) as AllocationReport;
+    console.log(`      bytes per block: sender ${sender.toFixed(0)}, receiver ${receiver.toFixed(0)}, of which the resampler ${resampler.toFixed(0)}`);
+    // Room for two heap numbers (16 bytes each) per block: the block time passed in, and the
+    // measured rate `d` in the block (encoder side) or the decoded frame (decoder side); one
+    // more of those or any array, object or closure scope made per block (≥ 24 bytes) breaks it.
+    const MARGIN = 72;
+    assert.ok(sender < resampler + MARGIN, `Source: ${sender} bytes per block`);
+    assert.ok(receiver < resampler + MARGIN, `Sink: ${receiver} bytes per block`);
   });
 });
