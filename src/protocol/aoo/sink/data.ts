@@ -57,7 +57,10 @@ export function emptySinkData(): SinkData {
 }
 
 const EMPTY = new Uint8Array(0);
-const views = new ViewCache();
+// One cache per direction: a process that both sends and receives /data alternates buffers,
+// and a shared cache would build a new DataView for every packet.
+const decodeViews = new ViewCache();
+const encodeViews = new ViewCache();
 const sourceViews = new ViewCache();
 
 /** Copies without allocating a subarray: 4 bytes at a time through cached DataViews. */
@@ -85,7 +88,7 @@ export function binaryDataSize(m: SinkData): number {
 
 /** Decodes binary `/data` into `out` without allocating. Returns an error, or null. */
 export function decodeBinaryDataInto(bytes: Uint8Array, offset: number, length: number, headerSize: 4 | 12, out: SinkData): AooDecodeError | null {
-  const view = views.of(bytes);
+  const view = decodeViews.of(bytes);
   const end = offset + length;
   let p = offset + headerSize;
   if (p + 12 > end) return decodeError('malformed', `binary /data of ${length} bytes is too short`);
@@ -148,7 +151,7 @@ function validateFrame(m: SinkData): AooDecodeError | null {
 export function encodeBinaryData(buf: Uint8Array, offset: number, m: SinkData): number {
   const size = binaryDataSize(m);
   if (offset + size > buf.length) return -1;
-  const view = views.of(buf);
+  const view = encodeViews.of(buf);
   let p = offset + writeBinaryHeader(buf, view, offset, MsgType.Sink, 0, m.sinkId, m.sourceId);
   const flags =
     (m.sampleRate !== null ? DataFlag.SampleRate : 0) |
