@@ -30,6 +30,8 @@ export interface ServerSettings {
 
 /** A running AOO server (TCP and UDP on one port). */
 export interface ServerHandle {
+  /** Forward packets between clients or not, from now on; nobody is dropped. */
+  setRelay(on: boolean): void;
   /** Resolves when the port is free again. */
   close(): Promise<void>;
 }

@@ -32,6 +32,6 @@ export function serverOpener(log: (line: string) => void): OpenServer {
       onEvent,
       onLog: (r) => log(`server ${port}: ${r.message} ${JSON.stringify(r.fields)}`),
     });
-    return { close: () => server.close() };
+    return { setRelay: (on) => server.setRelay(on), close: () => server.close() };
   };
 }

@@ -248,6 +248,13 @@ export class ReceiveObject {
       this.sink.send(out.packet);
       return undefined;
     };
+    /** Methods on one known source: `<selector> <host> <port> <id>`. */
+    const onSource = (args: readonly Atom[], then: (ep: Endpoint) => MethodResult): MethodResult | Promise<MethodResult> => {
+      const arg = parseEndpointArg(args, 0);
+      if (typeof arg === 'string') return arg;
+      if (args.length > 3) return 'too many arguments';
+      return withEndpoint(ctx, arg, (ep) => (this.sources.has(endpointKey(ep)) ? then(ep) : `no source ${endpointArgText(arg)}`));
+    };
     return {
       invite: (args) => {
         const arg = parseEndpointArg(args, 0);
@@ -288,8 +295,22 @@ export class ReceiveObject {
       },
       codec_set: () => 'a sink has no codec options',
       codec_get: () => 'a sink has no codec options',
-      reset: unsupported,
-      fill_ratio: unsupported,
+      reset: (args) => {
+        if (args.length === 0) {
+          for (const ep of this.sources.values()) this.sink.resetSource(ep);
+          return sent();
+        }
+        return onSource(args, (ep) => (this.sink.resetSource(ep) ? sent() : 'that source is not streaming (nothing to reset)'));
+      },
+      fill_ratio: (args) => {
+        const fill = (ep: Endpoint): MethodResult => {
+          out.event('fill_ratio', [...endpointAtoms(ep, ctx.peers), this.sink.fillRatio(ep) ?? 0]);
+          return undefined;
+        };
+        if (args.length > 0) return onSource(args, fill);
+        const first = this.sources.values().next();
+        return first.done === true ? 'no source' : fill(first.value);
+      },
       channels: unsupported,
     };
   }

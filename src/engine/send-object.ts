@@ -10,6 +10,7 @@ import type { OscReader } from '../protocol/osc/index.ts';
 import { type Endpoint, type SocketAddress, endpointKey } from '../stream/endpoint.ts';
 import type { SourceEvent } from '../stream/events.ts';
 import { Source, type SourceOptions } from '../stream/source.ts';
+import { CodecOptions } from './codec-options.ts';
 import { type Atom, readBlockSamples } from './control-protocol.ts';
 import { dataAtoms, parseDataArgs } from './data-atoms.ts';
 import { endpointArgText, endpointAtoms, parseEndpointArg } from './endpoint-args.ts';
@@ -21,6 +22,7 @@ import {
   type MethodResult,
   type ObjectContext,
   type ObjectStatus,
+  type PeerName,
   parseFlag,
   parseNumberIn,
   unsupported,
@@ -52,6 +54,8 @@ interface SinkRecord {
    * it was when added, since a restarted engine has no peers until its client joins again.
    */
   readonly host: string;
+  /** The peer it belongs to, by name: the patch can still name it after the client forgot the peer. */
+  readonly peer: PeerName | null;
   active: boolean;
   channel: number;
   /** The newest invitation / uninvitation not answered yet (auto_invite 0). */
@@ -71,6 +75,7 @@ export class SendObject {
   private readonly settings: KeptSettings<SourceSettings>;
   private readonly dispatcher: MethodDispatcher;
   private readonly sinks = new Map<string, SinkRecord>();
+  private readonly codecOptions = new CodecOptions();
   private id: number;
   private format: StreamFormat;
   private formatArgs: readonly Atom[] | null = null;
@@ -138,6 +143,7 @@ export class SendObject {
   keep(): Atom[][] {
     const lines = this.settings.keep();
     if (this.formatArgs !== null) lines.push(['format', ...this.formatArgs]);
+    lines.push(...this.codecOptions.keep());
     if (!this.autoInvite) lines.push(['auto_invite', 0]);
     for (const s of this.sinks.values()) {
       lines.push(['add', s.host, s.endpoint.port, s.endpoint.id, s.active ? 1 : 0]);
@@ -170,7 +176,9 @@ export class SendObject {
 
   private createSource(id: number, format: StreamFormat, settings: SourceSettings): Source {
     const { config, random } = this.ctx;
-    return new Source({ ...settings, id, format, processBlockSize: config.blockSize, sampleRate: config.sampleRate, random });
+    const source = new Source({ ...settings, id, format, processBlockSize: config.blockSize, sampleRate: config.sampleRate, random });
+    this.codecOptions.applyTo(source);
+    return source;
   }
 
   /** Replaces the Source (new id, format or settings), keeping sinks and the stream state. */
@@ -207,6 +215,18 @@ export class SendObject {
     return this.sinks.get(endpointKey(ep));
   }
 
+  /** A sink added as `<group> <user> <id>`, found by that name (its peer may have left since). */
+  private sinkOfPeer(arg: PeerName & { readonly id: number }): SinkRecord | undefined {
+    for (const s of this.sinks.values()) if (s.peer !== null && s.peer.group === arg.group && s.peer.user === arg.user && s.endpoint.id === arg.id) return s;
+    return undefined;
+  }
+
+  /** How events show a sink: by its peer's name while the client knows it or it was added by name. */
+  private sinkAtoms(sink: SinkRecord): Atom[] {
+    const ep = sink.endpoint;
+    return this.ctx.peers.nameAt(ep) === null && sink.peer !== null ? [sink.peer.group, sink.peer.user, ep.id] : endpointAtoms(ep, this.ctx.peers);
+  }
+
   private handleEvents(): void {
     for (const e of this.source.pollEvents()) this.handleEvent(e);
   }
@@ -216,7 +236,7 @@ export class SendObject {
     const ep = endpointAtoms(e.endpoint, this.ctx.peers);
     switch (e.type) {
       case 'SinkAdd':
-        this.sinks.set(endpointKey(e.endpoint), { endpoint: e.endpoint, host: e.endpoint.address, active: false, channel: 0, inviteToken: null, uninviteToken: null });
+        this.sinks.set(endpointKey(e.endpoint), { endpoint: e.endpoint, host: e.endpoint.address, peer: this.ctx.peers.nameAt(e.endpoint), active: false, channel: 0, inviteToken: null, uninviteToken: null });
         out.event('add', ep);
         out.stateChanged();
         break;
@@ -272,6 +292,8 @@ export class SendObject {
     const onSink = (then: (sink: SinkRecord, rest: readonly Atom[]) => MethodResult): Method => (args) => {
       const arg = parseEndpointArg(args, 0);
       if (typeof arg === 'string') return arg;
+      const named = arg.kind === 'peer' ? this.sinkOfPeer(arg) : undefined;
+      if (named !== undefined) return then(named, args.slice(3));
       return withEndpoint(ctx, arg, (ep) => {
         const sink = this.sinkRecord(ep);
         return sink === undefined ? `no sink ${endpointArgText(arg)}` : then(sink, args.slice(3));
@@ -288,8 +310,9 @@ export class SendObject {
         return withEndpoint(ctx, arg, (endpoint) => {
           if (this.sinkRecord(endpoint) !== undefined) return undefined;
           this.source.addSink(endpoint, active);
-          this.sinks.set(endpointKey(endpoint), { endpoint, host: arg.kind === 'host' ? arg.host : endpoint.address, active, channel: 0, inviteToken: null, uninviteToken: null });
-          out.event('add', endpointAtoms(endpoint, this.ctx.peers));
+          const sink: SinkRecord = { endpoint, host: arg.kind === 'host' ? arg.host : endpoint.address, peer: arg.kind === 'peer' ? arg : null, active, channel: 0, inviteToken: null, uninviteToken: null };
+          this.sinks.set(endpointKey(endpoint), sink);
+          out.event('add', this.sinkAtoms(sink));
           return changed();
         });
       },
@@ -297,7 +320,7 @@ export class SendObject {
         const removeOne = (sink: SinkRecord) => {
           this.source.removeSink(sink.endpoint);
           this.sinks.delete(endpointKey(sink.endpoint));
-          out.event('remove', endpointAtoms(sink.endpoint, this.ctx.peers));
+          out.event('remove', this.sinkAtoms(sink));
         };
         if (args.length === 0) {
           for (const sink of [...this.sinks.values()]) removeOne(sink);
@@ -343,7 +366,7 @@ export class SendObject {
       }),
       sink_list: (args) => {
         if (args.length > 0) return 'takes no arguments';
-        for (const s of this.sinks.values()) out.event('sink', endpointAtoms(s.endpoint, this.ctx.peers));
+        for (const s of this.sinks.values()) out.event('sink', this.sinkAtoms(s));
         return undefined;
       },
       start: (args) => {
@@ -380,9 +403,22 @@ export class SendObject {
         out.event('real_samplerate', [ctx.config.sampleRate]);
         return undefined;
       },
-      codec_set: unsupported,
-      codec_get: unsupported,
-      reset: unsupported,
+      codec_set: (args) => {
+        const error = this.codecOptions.setOn(this.source, args);
+        if (error === undefined) out.stateChanged();
+        return error;
+      },
+      codec_get: (args) => {
+        const got = this.codecOptions.get(this.source, args);
+        if (typeof got === 'string') return got;
+        out.event('codec_get', [args[0]!, got.value]);
+        return undefined;
+      },
+      reset: (args) => {
+        if (args.length > 0) return 'takes no arguments';
+        this.source.reset();
+        return undefined;
+      },
       buffersize: unsupported,
     };
   }

@@ -41,9 +41,12 @@ export class ServerObject {
           const on = args.length === 1 ? parseFlag(args[0]) : 'expects 0 or 1';
           if (typeof on === 'string') return on;
           if (on === this.relay) return undefined;
-          // The server takes the relay setting when it starts: restart it (its clients log in again).
           this.relay = on;
-          this.restart(this.port);
+          // After a start or stop still under way: that one opens with the old setting.
+          this.server = this.server.then((server) => {
+            server?.setRelay(on);
+            return server;
+          });
           ctx.output.stateChanged();
           return undefined;
         },

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { wrapForRelay } from '../../src/protocol/aoo/relay.ts';
 import { GROUP, SERVER_PORT, eventsNamed, keepList, room } from './room.ts';
 import { SimEngine } from './sim-engine.ts';
 
@@ -266,5 +267,33 @@ describe('engine aoo.client and aoo.server (simulated time)', () => {
     await sim.run(0.6);
     assert.deepEqual(alice.events(), ['connection 1']);
     assert.ok(sim.udp.isOpen(9009) && !sim.udp.isOpen(9000));
+  });
+
+  it('aoo.server relay 1|0 switches the running server: nobody is dropped, relay packets go through only while on', async () => {
+    const { sim, server, clients } = await room(['alice', 'bob']);
+    const running = sim.servers.at(SERVER_PORT)!;
+    const alice = { address: '127.0.0.1', port: 9000 };
+    const relayToBob = (): number => {
+      const before = running.core.stats.relayedPackets;
+      const bytes = new Uint8Array(64);
+      const n = wrapForRelay(bytes, 0, 'binary', { host: '127.0.0.1', port: 9001 }, new Uint8Array(24));
+      sim.udp.post({ from: alice, to: { address: '127.0.0.1', port: SERVER_PORT }, bytes: bytes.subarray(0, n) });
+      sim.udp.deliver();
+      return running.core.stats.relayedPackets - before;
+    };
+    assert.equal(relayToBob(), 0);
+    server.method('relay', 1);
+    await sim.run(0.5);
+    assert.equal(relayToBob(), 1);
+    assert.deepEqual(keepList(server), ['relay 1']);
+    server.method('relay', 0);
+    await sim.run(0.5);
+    assert.equal(relayToBob(), 0);
+    assert.equal(sim.servers.at(SERVER_PORT), running, 'the same server ran throughout');
+    assert.deepEqual([...server.events(), ...server.errors()], []);
+    for (const c of clients) {
+      assert.deepEqual(c.errors(), []);
+      assert.deepEqual(eventsNamed(c.events(), 'connection'), []);
+    }
   });
 });

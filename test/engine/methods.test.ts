@@ -1,26 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { DEFAULT_LOCAL_LATENCY } from '../../src/engine/receive-object.ts';
-import { sineBlock } from '../support/signal.ts';
-import { type SimHost, SimEngine } from './sim-engine.ts';
-
-const BS = 64;
-const T = BS / 48000;
-
-/** Ticks both hosts `count` times from `first` (send~ captures a quiet sine), delivering the network each time. */
-function tickBoth(sim: SimEngine, a: SimHost, b: SimHost, first: number, count: number, signal = (k: number) => sineBlock([440, 660], 0.1, 48000, BS, k * BS)): void {
-  for (let k = first; k < first + count; k++) {
-    sim.advance(T);
-    a.block(k, signal(k));
-    b.tick(k);
-    sim.udp.deliver();
-  }
-}
-
-function keepList(h: SimHost): string[] {
-  const lines = h.take('/keep').map((r) => r.atoms.join(' '));
-  const last = lines.lastIndexOf('clear');
-  return lines.slice(last + 1).map((l) => l.replace(/^add /, ''));
-}
+import { keepList } from './room.ts';
+import { SimEngine } from './sim-engine.ts';
+import { BS, tickBoth } from './stream-pair.ts';
 
 describe('engine objects: methods and events', () => {
   describe('aoo.send~', () => {
@@ -115,7 +97,7 @@ describe('engine objects: methods and events', () => {
         'aoo.send~ 9000 1: list: channel expects a whole number 0…65535 (got -1)',
         'aoo.send~ 9000 1: list: float32 data: "x" is not a number',
         'aoo.send~ 9000 1: unknown method "frobnicate"',
-        'aoo.send~ 9000 1: codec_set: not supported by aoo-node yet',
+        "aoo.send~ 9000 1: codec_set: pcm has no option 'bitrate'",
       ]);
       assert.deepEqual(a.events(), []);
       a.method('sink_list');

@@ -71,6 +71,27 @@ describe('engine: streams between peers named by group and user (simulated time)
     assert.deepEqual(receive.events(), ['source band alice 1']);
   });
 
+  it('a sink added as `band bob 1` is still named so after bob left the group: remove finds it', async () => {
+    const { sim, clients } = await room(['alice', 'bob']);
+    const [alice, bob] = clients as [SimHost, SimHost];
+    const { send } = sendAndReceive(sim);
+    await sim.settle();
+    send.method('add', GROUP, 'bob', 1);
+    send.method('add', GROUP, 'bob', 2);
+    await sim.settle();
+    assert.deepEqual(send.events(), ['add band bob 1', 'add band bob 2']);
+    bob.method('group_leave', GROUP);
+    await sim.run(0.5);
+    assert.deepEqual(eventsNamed(alice.events(), 'peer_leave').length, 1, 'alice\'s client forgot bob');
+    send.method('active', GROUP, 'bob', 1, 0);
+    send.method('remove', GROUP, 'bob', 1);
+    send.method('sink_list');
+    send.method('remove', GROUP, 'bob', 3);
+    await sim.settle();
+    assert.deepEqual(send.events(), ['remove band bob 1', 'sink band bob 2']);
+    assert.deepEqual(send.errors(), ['aoo.send~ 9000 1: remove: band bob 3: no peer "bob" in group "band" (yet)']);
+  });
+
   it('an unknown peer, or no client on the port: a clear error, nothing changes', async () => {
     const { sim } = await room(['alice', 'bob']);
     const { send, receive } = sendAndReceive(sim);

@@ -56,6 +56,10 @@ class SimServer implements ServerHandle {
     };
   }
 
+  setRelay(on: boolean): void {
+    this.core.setRelay(on);
+  }
+
   tick(): void {
     this.core.tick(this.now());
     this.flush();

@@ -65,6 +65,11 @@ export class AooServer {
     }
   }
 
+  /** Turns the relay on or off without dropping anyone (see ServerCore.setRelay). */
+  setRelay(on: boolean): void {
+    this.core.setRelay(on);
+  }
+
   /** Stops listening and drops every connection. */
   async close(): Promise<void> {
     clearInterval(this.timer);

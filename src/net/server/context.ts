@@ -62,7 +62,8 @@ export function resolveOptions(o: ServerOptions): ServerSettings {
 
 /** The server's state, shared by the message handlers. */
 export interface ServerContext {
-  readonly settings: ServerSettings;
+  /** Replaced whole when a setting changes while running (the relay). */
+  settings: ServerSettings;
   readonly clients: Map<number, ClientConnection>;
   readonly groups: GroupRegistry;
   /** Who listed which UDP address at login: the relay's view of clients. */

@@ -74,6 +74,15 @@ export class ServerCore {
     this.udp = new UdpService(this.ctx);
   }
 
+  /**
+   * Turns the relay on or off while running (spec §11.9). Relay packets are forwarded or
+   * dropped from now on; group join replies name the server's relay from now on, so clients
+   * that joined before learn of it only when they join again.
+   */
+  setRelay(on: boolean): void {
+    this.ctx.settings = { ...this.ctx.settings, relay: on };
+  }
+
   /** A new TCP connection from `remote` (unmapped). Over the per-IP rate, it is closed at once. */
   accept(remote: UdpAddress, now: number): number {
     const id = this.nextClientId++;

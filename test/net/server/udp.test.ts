@@ -167,6 +167,23 @@ describe('server core: relay', () => {
     assert.equal(off.core.stats.drops['relay-disabled'], 1);
   });
 
+  it('setRelay switches the relay while running: the clients stay, later joiners are told of the relay', () => {
+    const { h, a } = setup(false);
+    assert.deepEqual(h.udp(wrap('binary', BOB, PEER_PING), ALICE), []);
+    const before = h.join(a, 'before', 'alice');
+    assert.ok(before.ok);
+    assert.equal(before.relay, null);
+    h.core.setRelay(true);
+    assert.equal(h.udp(wrap('binary', BOB, PEER_PING), ALICE).length, 1);
+    const later = h.join(a, 'later', 'alice');
+    assert.ok(later.ok);
+    assert.deepEqual(later.relay, { host: '', port: 7078 });
+    h.core.setRelay(false);
+    assert.deepEqual(h.udp(wrap('binary', BOB, PEER_PING), ALICE), []);
+    assert.equal(h.core.stats.drops['relay-disabled'], 2);
+    assert.equal(h.core.stats.clients, 3, 'nobody was dropped');
+  });
+
   it('stops forwarding when the recipient leaves the group, and starts again when it joins a group with the sender', () => {
     const { h, b, c } = setup();
     h.send(b, { kind: 'server/group/leave', token: 1, groupId: 0 });
