@@ -20,14 +20,21 @@ import { pingAtoms } from './ping-atoms.ts';
 
 type SinkSettings = Omit<SinkOptions, 'id' | 'channels' | 'sampleRate' | 'blockSize' | 'random'>;
 
-const SETTINGS: Readonly<Record<string, Setting<SinkSettings>>> = {
-  latency: msSetting(0, 10000, (o, latency) => ({ ...o, latency })),
-  buffersize: msSetting(0, 60000, (o, bufferSize) => ({ ...o, bufferSize })),
-  packetsize: numberSetting(101, 4096, true, (o, packetSize) => ({ ...o, packetSize })),
-  ping: msSetting(0, 3600000, (o, pingInterval) => ({ ...o, pingInterval })),
-  resend: flagSetting((o, resend) => ({ ...o, resend })),
-  resend_limit: numberSetting(1, 1024, true, (o, resendLimit) => ({ ...o, resendLimit })),
-  resend_interval: msSetting(0, 10000, (o, resendInterval) => ({ ...o, resendInterval })),
+const SETTINGS: Readonly<Record<string, Setting<SinkSettings, Sink>>> = {
+  latency: msSetting(0, 10000, (o, latency) => ({ ...o, latency }), (sink, s) => sink.setLatency(s)),
+  buffersize: msSetting(0, 60000, (o, bufferSize) => ({ ...o, bufferSize }), (sink, s) => sink.setBufferSize(s)),
+  packetsize: numberSetting(101, 4096, true, (o, packetSize) => ({ ...o, packetSize }), (sink, n) => sink.setPacketSize(n)),
+  ping: msSetting(0, 3600000, (o, pingInterval) => ({ ...o, pingInterval }), (sink, s) => sink.setPingInterval(s)),
+  resend: flagSetting(
+    (o, resend) => ({ ...o, resend }),
+    (sink, on) => {
+      sink.setResend(on);
+      return null;
+    },
+  ),
+  resend_limit: numberSetting(1, 1024, true, (o, resendLimit) => ({ ...o, resendLimit }), (sink, n) => sink.setResendLimit(n)),
+  resend_interval: msSetting(0, 10000, (o, resendInterval) => ({ ...o, resendInterval }), (sink, s) => sink.setResendInterval(s)),
+  // These have no live setter: a change rebuilds the Sink.
   resample_method: choiceSetting<SinkSettings, ResampleMode>(['sinc', 'cubic', 'linear'], (o, resampleMode) => ({ ...o, resampleMode })),
   dynamic_resampling: flagSetting((o, dynamicResampling) => ({ ...o, dynamicResampling })),
   dll_bandwidth: numberSetting(0, 1, false, (o, dllBandwidth) => ({ ...o, dllBandwidth })),
@@ -53,7 +60,7 @@ export class ReceiveObject {
   private lateTicks = 0;
   private readonly clock: HostClock;
   private readonly output: Float32Array;
-  private readonly settings: KeptSettings<SinkSettings>;
+  private readonly settings: KeptSettings<SinkSettings, Sink>;
   private readonly dispatcher: MethodDispatcher;
   private readonly sources = new Map<string, Endpoint>();
   /** `time` events show NTP times as ms since the object was created. */
@@ -63,6 +70,8 @@ export class ReceiveObject {
   private localLatency = DEFAULT_LOCAL_LATENCY;
   /** The host tick of the newest block sent. */
   private lastPlayed: number | null = null;
+  /** The sink time of the newest block computed. */
+  private lastProcessed: number | null = null;
   private localLatencySet = false;
 
   constructor(private readonly ctx: ObjectContext) {
@@ -73,7 +82,7 @@ export class ReceiveObject {
     this.output = new Float32Array(config.channels * config.blockSize);
     // Dynamic resampling is off by default, as in the reference objects: PCM plays bit-exactly.
     const initial: SinkSettings = { latency: (config.latencyMs ?? DEFAULT_LATENCY_MS) / 1000, dynamicResampling: false };
-    this.settings = new KeptSettings<SinkSettings>(SETTINGS, initial, (s) => this.rebuild(this.id, s));
+    this.settings = new KeptSettings(SETTINGS, initial, (s) => this.rebuild(this.id, s), { current: () => this.sink, changed: () => ctx.output.stateChanged() });
     this.sink = this.createSink(this.id, this.settings.current);
     this.dispatcher = new MethodDispatcher({ ...this.settings.methods(), ...this.methods() }, ctx.output);
   }
@@ -93,8 +102,12 @@ export class ReceiveObject {
       this.lateTicks++;
       return;
     }
-    if (step.kind === 'anchored') this.lastPlayed = null;
-    else this.lostTicks += step.missed;
+    if (step.kind === 'anchored') {
+      this.reportSkipped(this.clock.timeOf(tick));
+      this.lastPlayed = null;
+    } else {
+      this.lostTicks += step.missed;
+    }
     const target = addTicks(tick, this.localLatency);
     const ahead = this.lastPlayed === null ? 1 : tickDistance(this.lastPlayed, target);
     // 0 or "negative": D shrank, those blocks were sent already.
@@ -134,12 +147,25 @@ export class ReceiveObject {
   /** Computes the block the host plays in tick `play`. */
   private process(play: number): void {
     // The sink runs on host time now (its pings and packet times must agree); the block plays D ticks later.
-    this.sink.process(this.output, this.clock.timeOf(addTicks(play, -this.localLatency)));
+    this.lastProcessed = this.clock.timeOf(addTicks(play, -this.localLatency));
+    this.sink.process(this.output, this.lastProcessed);
     const out = this.ctx.output;
     out.block(play, this.output);
     // Events of several sources come source by source: the host schedules them in offset order.
     for (const e of this.emitted().sort((a, b) => a.sampleOffset - b.sampleOffset)) out.eventAt(play, e.sampleOffset, e.name, e.args);
     this.sink.send(out.packet);
+  }
+
+  /**
+   * The host clock jumped (a long gap in the ticks, or DSP paused): the blocks of the time in
+   * between were never computed. The sink drops that audio instead of playing it late, so the
+   * streams keep their latency.
+   */
+  private reportSkipped(now: number): void {
+    if (this.lastProcessed === null) return;
+    const { blockSize, sampleRate } = this.ctx.config;
+    const skipped = Math.round(((now - this.lastProcessed) * sampleRate) / blockSize) - 1;
+    if (skipped > 0) this.sink.reportXRun(skipped * blockSize);
   }
 
   private createSink(id: number, settings: SinkSettings): Sink {

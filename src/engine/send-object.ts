@@ -34,12 +34,13 @@ import { StreamMessageQueue } from './stream-message-queue.ts';
 
 type SourceSettings = Omit<SourceOptions, 'id' | 'format' | 'processBlockSize' | 'sampleRate' | 'random'>;
 
-const SETTINGS: Readonly<Record<string, Setting<SourceSettings>>> = {
-  packetsize: numberSetting(146, 4096, true, (o, packetSize) => ({ ...o, packetSize })),
-  ping: msSetting(0, 3600000, (o, pingInterval) => ({ ...o, pingInterval })),
-  stream_time: msSetting(0, 3600000, (o, streamTimeInterval) => ({ ...o, streamTimeInterval })),
-  resend: msSetting(0, 60000, (o, resendBufferSeconds) => ({ ...o, resendBufferSeconds })),
-  redundancy: numberSetting(1, 16, true, (o, redundancy) => ({ ...o, redundancy })),
+const SETTINGS: Readonly<Record<string, Setting<SourceSettings, Source>>> = {
+  packetsize: numberSetting(146, 4096, true, (o, packetSize) => ({ ...o, packetSize }), (source, n) => source.setPacketSize(n)),
+  ping: msSetting(0, 3600000, (o, pingInterval) => ({ ...o, pingInterval }), (source, s) => source.setPingInterval(s)),
+  stream_time: msSetting(0, 3600000, (o, streamTimeInterval) => ({ ...o, streamTimeInterval }), (source, s) => source.setStreamTimeInterval(s)),
+  resend: msSetting(0, 60000, (o, resendBufferSeconds) => ({ ...o, resendBufferSeconds }), (source, s) => source.setResendBufferSeconds(s)),
+  redundancy: numberSetting(1, 16, true, (o, redundancy) => ({ ...o, redundancy }), (source, n) => source.setRedundancy(n)),
+  // These have no live setter: a change rebuilds the Source.
   binary: flagSetting((o, binary) => ({ ...o, binary })),
   resample_method: choiceSetting<SourceSettings, ResampleMode>(['sinc', 'cubic', 'linear'], (o, resampleMode) => ({ ...o, resampleMode })),
   dynamic_resampling: flagSetting((o, dynamicResampling) => ({ ...o, dynamicResampling })),
@@ -72,7 +73,7 @@ export class SendObject {
   private readonly input: Float32Array;
   private readonly silence: Float32Array;
   private readonly messages: StreamMessageQueue;
-  private readonly settings: KeptSettings<SourceSettings>;
+  private readonly settings: KeptSettings<SourceSettings, Source>;
   private readonly dispatcher: MethodDispatcher;
   private readonly sinks = new Map<string, SinkRecord>();
   private readonly codecOptions = new CodecOptions();
@@ -91,7 +92,7 @@ export class SendObject {
     this.silence = new Float32Array(config.channels * config.blockSize);
     this.messages = new StreamMessageQueue(config.blockSize, (text) => ctx.output.error(text));
     this.format = defaultFormat(config);
-    this.settings = new KeptSettings<SourceSettings>(SETTINGS, {}, (settings) => this.rebuild(this.id, this.format, settings));
+    this.settings = new KeptSettings(SETTINGS, {}, (settings) => this.rebuild(this.id, this.format, settings), { current: () => this.source, changed: () => ctx.output.stateChanged() });
     this.source = this.createSource(this.id, this.format, this.settings.current);
     this.dispatcher = new MethodDispatcher({ ...this.settings.methods(), ...this.methods() }, ctx.output);
   }

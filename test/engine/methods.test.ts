@@ -197,7 +197,7 @@ describe('engine objects: methods and events', () => {
       ]);
     });
 
-    it('keeps receive~ settings for a restart; a new setting rebuilds the sink and the stream comes back', async () => {
+    it('keeps receive~ settings for a restart; one without a live setter rebuilds the sink and the stream comes back', async () => {
       const sim = new SimEngine();
       const [a, b] = [sim.host(), sim.host()];
       a.open('send', 2, 9000, 1);
@@ -210,8 +210,11 @@ describe('engine objects: methods and events', () => {
       b.method('latency', 40);
       b.method('resend_limit', 4);
       await sim.settle();
+      assert.deepEqual(b.events(), [], 'latency and resend_limit change the playing sink');
+      b.method('resample_method', 'linear');
+      await sim.settle();
       assert.deepEqual(b.events(), ['remove 127.0.0.1 9000 1']);
-      assert.deepEqual(keepList(b), ['latency 40', 'resend_limit 4']);
+      assert.deepEqual(keepList(b), ['latency 40', 'resend_limit 4', 'resample_method linear']);
       tickBoth(sim, a, b, 200, 300);
       assert.ok(b.events().includes('add 127.0.0.1 9000 1'));
       const at = b.take('/at').map((r) => r.atoms.slice(2).join(' '));
