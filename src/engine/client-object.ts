@@ -180,12 +180,14 @@ export class ClientObject {
     this.scheduled.clear();
   }
 
-  /** packetsize and binary make a new Client: only while not connected. */
+  /** packetsize and binary make a new Client: only while not connected. Every change goes into /keep. */
   private reconfigure(next: ClientSettings): MethodResult {
     const current = this.settings.current;
-    if (next.packetSize === current.packetSize && next.binary === current.binary) return undefined;
-    if (this.server !== null) return 'cannot change while connected (disconnect first)';
-    this.driver.reconfigure({ packetSize: next.packetSize, binary: next.binary });
+    if (next.packetSize !== current.packetSize || next.binary !== current.binary) {
+      if (this.server !== null) return 'cannot change while connected (disconnect first)';
+      this.driver.reconfigure({ packetSize: next.packetSize, binary: next.binary });
+    }
+    this.ctx.output.stateChanged();
     return undefined;
   }
 

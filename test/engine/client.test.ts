@@ -76,8 +76,12 @@ describe('engine aoo.client and aoo.server (simulated time)', () => {
     alice.method('connect', '127.0.0.1', SERVER_PORT, 'secret');
     alice.method('group_join', GROUP, 'gpw', 'alice', 'upw');
     await sim.run(0.6);
+    assert.deepEqual(keepList(alice), ['reliable 1', 'connect 127.0.0.1 7078 secret', 'group_join band gpw alice upw']);
+    // A setting changed on its own is kept too.
+    alice.method('delay', 20);
+    await sim.run(0.1);
     const kept = keepList(alice);
-    assert.deepEqual(kept, ['reliable 1', 'connect 127.0.0.1 7078 secret', 'group_join band gpw alice upw']);
+    assert.deepEqual(kept, ['reliable 1', 'delay 20', 'connect 127.0.0.1 7078 secret', 'group_join band gpw alice upw']);
 
     // The engine forgets the object (its host went quiet); the host comes back and replays what it kept.
     alice.silent = true;
