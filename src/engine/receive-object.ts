@@ -72,7 +72,8 @@ export class ReceiveObject {
   private lastPlayed: number | null = null;
   /** The sink time of the newest block computed. */
   private lastProcessed: number | null = null;
-  private localLatencySet = false;
+  /** The `local_latency` the patch set, ms; undefined = the default. */
+  private localLatencyMs: number | undefined;
 
   constructor(private readonly ctx: ObjectContext) {
     const { config } = ctx;
@@ -136,7 +137,7 @@ export class ReceiveObject {
 
   keep(): Atom[][] {
     const lines = this.settings.keep();
-    if (this.localLatencySet) lines.push(['local_latency', this.localLatency]);
+    if (this.localLatencyMs !== undefined) lines.push(['local_latency', this.localLatencyMs]);
     return lines;
   }
 
@@ -308,10 +309,13 @@ export class ReceiveObject {
         return undefined;
       },
       local_latency: (args) => {
-        const blocks = args.length === 1 ? parseNumberIn(args[0], 2, MAX_LOCAL_LATENCY, true) : 'expects a number of blocks';
-        if (typeof blocks === 'string') return blocks;
-        this.localLatency = blocks;
-        this.localLatencySet = true;
+        const { blockSize, sampleRate } = ctx.config;
+        const maxMs = Math.floor((MAX_LOCAL_LATENCY * blockSize * 1000) / sampleRate);
+        const ms = args.length === 1 ? parseNumberIn(args[0], 0, maxMs) : `expects a number of milliseconds 0…${maxMs}`;
+        if (typeof ms === 'string') return ms;
+        // Whole blocks, at least the two the host needs to receive a block before it plays it.
+        this.localLatency = Math.max(2, Math.ceil((ms * sampleRate) / (blockSize * 1000) - 1e-9));
+        this.localLatencyMs = ms;
         out.stateChanged();
         return undefined;
       },

@@ -150,19 +150,22 @@ describe('engine streams in simulated time', () => {
     );
   });
 
-  it('follows local_latency: a longer one fills the ticks in between, a shorter one skips what was sent', async () => {
+  it('follows local_latency (ms, rounded up to whole blocks): a longer one fills the ticks in between, a shorter one skips what was sent', async () => {
     const sim = new SimEngine();
-    const { a, b } = streamSetup(sim, [['local_latency', 12]]);
+    const { a, b } = streamSetup(sim, [['local_latency', 16]]);
     await sim.settle();
     const ticks = (first: number, count: number) => run(sim, a, b, first, count).map((p) => p.tick);
     assert.deepEqual(ticks(0, 5), [12, 13, 14, 15, 16]);
-    b.method('local_latency', 14);
+    b.method('local_latency', 18.5);
     assert.deepEqual(ticks(5, 1), [17, 18, 19]);
-    b.method('local_latency', 10);
+    b.method('local_latency', 13);
     assert.deepEqual(ticks(6, 5), [20]);
     sim.advance(0.5);
     assert.deepEqual(b.take('/hb').at(-1)?.atoms, [Math.fround((10 * BS * 1000) / SR), 0]);
-    b.method('local_latency', 1);
-    assert.deepEqual(b.errors(), ['aoo.receive~ 9001 1: local_latency: expects a whole number 2…48 (got 1)']);
+    b.method('local_latency', 0);
+    sim.advance(0.5);
+    assert.deepEqual(b.take('/hb').at(-1)?.atoms, [Math.fround((2 * BS * 1000) / SR), 0], 'never less than two blocks');
+    b.method('local_latency', 100);
+    assert.deepEqual(b.errors(), ['aoo.receive~ 9001 1: local_latency: expects a number 0…64 (got 100)']);
   });
 });

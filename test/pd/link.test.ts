@@ -102,7 +102,7 @@ describe('the engine link of the Pd objects (real Pd, real engine)', function ()
       `error: aoo.send~ ${sendPort} 1: list: channel expects a whole number 0…65535 (got -1)`,
       `error: aoo.send~ ${sendPort} 1: packetsize: expects a whole number 146…4096 (got 10)`,
       `error: aoo.receive~ ${receivePort} 1: latency: expects a number 0…10000 (got -5)`,
-      `error: aoo.receive~ ${receivePort} 1: local_latency: expects a whole number 2…48 (got 1000)`,
+      `error: aoo.receive~ ${receivePort} 1: local_latency: expects a number 0…64 (got 1000)`,
       `error: aoo.receive~ ${receivePort} 1: invite: needs an endpoint: <host> <port> <id> or <group> <user> <id>`,
     ];
     for (const e of errors) await pd.waitFor(new RegExp(`^${e.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
