@@ -38,3 +38,13 @@ export function testSignal(channels: number): readonly Float32Array[] {
   }
   return blocks;
 }
+
+/** A stream format as one command-line argument, for the benches' child processes. */
+export function formatArgument(format: StreamFormat): string {
+  return JSON.stringify({ ...format, extension: [...format.extension] });
+}
+
+export function parseFormatArgument(argument: string): StreamFormat {
+  const parsed = JSON.parse(argument) as Omit<StreamFormat, 'extension'> & { extension: number[] };
+  return { ...parsed, extension: Uint8Array.from(parsed.extension) };
+}

@@ -1,5 +1,5 @@
-import { Decoder as MonoDecoder } from '@evan/opus';
 import type { Decoder, StreamFormat } from './codec.ts';
+import { decodedSamples, decodeInto, LibOpusDecoder as MonoDecoder, packetInput } from './opus-binding.ts';
 import {
   concealmentPacket,
   packetFrameCount,
@@ -9,9 +9,6 @@ import {
 } from './opus-packet.ts';
 
 type LibSampleRate = 8000 | 12000 | 16000 | 24000 | 48000;
-
-/** Room for 48 frames of 1275 bytes plus header; only padding can make a packet longer. */
-const MAX_PACKET_BYTES = 48 * 1277 + 2;
 
 /** CELT fullband TOC (code 0) whose frame length divides `blockSize`: 2.5, 5, 10 or 20 ms. */
 function defaultToc(blockSize: number, sampleRate: number): number {
@@ -34,7 +31,6 @@ export class OpusDecoder implements Decoder {
   private readonly sizeAt: Int32Array;
   private readonly sizeBytes: Int32Array;
   private readonly layout: SelfDelimitedLayout = { sizeAt: 0, sizeBytes: 0, end: 0, frames: 0 };
-  private scratch = new Uint8Array(MAX_PACKET_BYTES);
 
   /** `format` must already be validated. */
   constructor(format: StreamFormat) {
@@ -63,8 +59,7 @@ export class OpusDecoder implements Decoder {
     try {
       for (let c = 0; c < channels; c++) {
         const packet = this.normalPacket(payload, c);
-        const pcm = this.decoders[c]!.decode(packet);
-        if (!this.store(pcm, out, c)) return false;
+        if (!this.store(decodeInto(this.decoders[c]!, packet), out, c)) return false;
         this.rememberToc(c, packet[0]!);
       }
     } catch {
@@ -79,7 +74,7 @@ export class OpusDecoder implements Decoder {
     for (let c = 0; c < channels; c++) {
       let ok = false;
       try {
-        ok = this.store(this.decoders[c]!.decode(this.plcPackets[c]!), out, c);
+        ok = this.store(decodeInto(this.decoders[c]!, this.plcPackets[c]!), out, c);
       } catch {
         ok = false;
       }
@@ -121,29 +116,25 @@ export class OpusDecoder implements Decoder {
     return true;
   }
 
-  /** Channel c's packet in normal framing: the self-delimiting size removed. */
+  /** Channel c's packet in normal framing (the self-delimiting size removed), in the shared decoder input. */
   private normalPacket(payload: Uint8Array, c: number): Uint8Array {
     const start = this.starts[c]!;
     const end = this.ends[c]!;
     const skip = this.sizeBytes[c]!;
-    if (skip === 0) return payload.subarray(start, end);
-    if (end - start > this.scratch.length) this.scratch = new Uint8Array(end - start); // huge padding
-    const scratch = this.scratch;
-    const sizeAt = this.sizeAt[c]!;
+    const sizeAt = skip === 0 ? end : this.sizeAt[c]!;
+    const packet = packetInput(end - start - skip);
     let n = 0;
-    for (let i = start; i < sizeAt; i++) scratch[n++] = payload[i]!;
-    for (let i = sizeAt + skip; i < end; i++) scratch[n++] = payload[i]!;
-    return scratch.subarray(0, n);
+    for (let i = start; i < sizeAt; i++) packet[n++] = payload[i]!;
+    for (let i = sizeAt + skip; i < end; i++) packet[n++] = payload[i]!;
+    return packet;
   }
 
-  /** Writes decoded little-endian int16 PCM into channel c of `out`; false unless it is exactly one block. */
-  private store(pcm: Uint8Array, out: Float32Array, c: number): boolean {
+  /** Writes `samples` decoded samples into channel c of `out`; false unless they are exactly one block. */
+  private store(samples: number, out: Float32Array, c: number): boolean {
     const blockSize = this.format.blockSize;
-    if (pcm.length !== 2 * blockSize) return false;
+    if (samples !== blockSize) return false;
     const base = c * blockSize;
-    for (let i = 0, j = 0; i < blockSize; i++, j += 2) {
-      out[base + i] = (((pcm[j + 1]! << 24) | (pcm[j]! << 16)) >> 16) / 32768;
-    }
+    for (let i = 0; i < blockSize; i++) out[base + i] = decodedSamples[i]! / 32768;
     return true;
   }
 

@@ -1,7 +1,8 @@
-import { Encoder as MonoEncoder } from '@evan/opus';
 import type { Encoder, StreamFormat } from './codec.ts';
+import { encodedPacket, encodeInto, LibOpusEncoder as MonoEncoder } from './opus-binding.ts';
 import { OpusApplication, opusApplicationName, opusApplicationOf } from './opus-format.ts';
 import {
+  DEFAULT_COMPLEXITY,
   type OpusBitrate,
   type OpusSignal,
   parseBitrate,
@@ -9,7 +10,7 @@ import {
   parseSignal,
   streamBitrate,
 } from './opus-options.ts';
-import { writeSelfDelimited } from './opus-packet.ts';
+import { copyPacket, writeSelfDelimited } from './opus-packet.ts';
 
 type LibSampleRate = 8000 | 12000 | 16000 | 24000 | 48000;
 
@@ -42,6 +43,7 @@ export class OpusEncoder implements Encoder {
       );
     }
     this.applyBitrate();
+    this.setOption('complexity', DEFAULT_COMPLEXITY);
   }
 
   encode(block: Float32Array, out: Uint8Array, offset: number): number {
@@ -56,16 +58,11 @@ export class OpusEncoder implements Encoder {
           const v = Math.round(block[base + i]! * 32768);
           pcm[i] = Math.min(32767, Math.max(-32768, v)); // NaN becomes 0 in the Int16Array
         }
-        const packet = this.encoders[c]!.encode(pcm);
-        if (c < channels - 1) {
-          const n = writeSelfDelimited(packet, out, pos);
-          if (n < 0) return -1;
-          pos += n;
-        } else {
-          if (pos + packet.length > out.length) return -1;
-          out.set(packet, pos);
-          pos += packet.length;
-        }
+        const length = encodeInto(this.encoders[c]!, pcm);
+        // all but the last channel's packet self-delimited, as the libopus multistream encoder writes them
+        const n = c < channels - 1 ? writeSelfDelimited(encodedPacket, length, out, pos) : copyPacket(encodedPacket, length, out, pos);
+        if (n < 0) return -1;
+        pos += n;
       }
     } catch {
       return -1;

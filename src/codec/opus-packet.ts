@@ -50,11 +50,10 @@ function writeSize(size: number, out: Uint8Array, pos: number): number {
 }
 
 /**
- * Writes the normal packet `packet` in self-delimited form to `out` at `offset`.
+ * Writes the normal packet `packet[0, len)` in self-delimited form to `out` at `offset`.
  * Returns the bytes written, or -1 if the packet is malformed or `out` is too small.
  */
-export function writeSelfDelimited(packet: Uint8Array, out: Uint8Array, offset: number): number {
-  const len = packet.length;
+export function writeSelfDelimited(packet: Uint8Array, len: number, out: Uint8Array, offset: number): number {
   if (len < 1) return -1;
   let headerEnd = 1;
   let last: number;
@@ -112,6 +111,13 @@ export function writeSelfDelimited(packet: Uint8Array, out: Uint8Array, offset: 
   o += writeSize(last, out, o);
   for (let i = headerEnd; i < len; i++) out[o++] = packet[i]!;
   return len + extra;
+}
+
+/** Copies the normal packet `packet[0, len)` to `out` at `offset`; returns `len`, or -1 if `out` is too small. */
+export function copyPacket(packet: Uint8Array, len: number, out: Uint8Array, offset: number): number {
+  if (len < 1 || offset < 0 || offset + len > out.length) return -1;
+  for (let i = 0; i < len; i++) out[offset + i] = packet[i]!;
+  return len;
 }
 
 /** Where the self-delimited packet found by {@link parseSelfDelimited} lies (absolute offsets). */

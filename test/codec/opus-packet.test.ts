@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import {
   concealmentPacket,
+  copyPacket,
   packetFrameCount,
   parseSelfDelimited,
   type SelfDelimitedLayout,
@@ -13,7 +14,7 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 function selfDelimited(packet: Uint8Array): string {
   const out = new Uint8Array(packet.length + 2);
-  const n = writeSelfDelimited(packet, out, 0);
+  const n = writeSelfDelimited(packet, packet.length, out, 0);
   return n < 0 ? 'invalid' : hex(out.subarray(0, n));
 }
 
@@ -74,8 +75,18 @@ describe('codec/opus-packet', () => {
   });
 
   it('refuses to write past the end of the output', () => {
-    assert.equal(writeSelfDelimited(bytes('e0 aabbcc'), new Uint8Array(4), 0), -1);
-    assert.equal(writeSelfDelimited(bytes('e0 aabbcc'), new Uint8Array(6), 1), 5);
+    assert.equal(writeSelfDelimited(bytes('e0 aabbcc'), 4, new Uint8Array(4), 0), -1);
+    assert.equal(writeSelfDelimited(bytes('e0 aabbcc'), 4, new Uint8Array(6), 1), 5);
+    assert.equal(copyPacket(bytes('e0 aabbcc'), 4, new Uint8Array(4), 1), -1);
+  });
+
+  it('reads only the given length of a shared packet buffer', () => {
+    const shared = bytes('e0 aabbcc 9999 e1');
+    const out = new Uint8Array(8).fill(0x77);
+    assert.equal(writeSelfDelimited(shared, 4, out, 0), 5);
+    assert.equal(copyPacket(shared, 4, out, 5), -1); // would need 9 bytes
+    assert.equal(copyPacket(shared, 3, out, 5), 3);
+    assert.equal(hex(out), 'e003aabbcce0aabb');
   });
 
   it('splits a self-delimited packet from what follows and restores the normal packet', () => {

@@ -1,6 +1,6 @@
-import { fitSine } from '../support/signal.ts';
 /** Measuring what a resampler does to a sine tone; shared by the dsp tests and bench/dsp.ts. */
-import type { Resampler } from '../../src/dsp/resampler/resampler.ts';
+import { type ResampleMode, Resampler } from '../../src/dsp/resampler/resampler.ts';
+import { fitSine } from '../support/signal.ts';
 
 export interface ToneRun {
   readonly inputRate: number;
@@ -60,4 +60,18 @@ export function snrDb(y: Float64Array, start: number, end: number, f: number, am
  */
 export function spuriousDb(y: Float64Array, start: number, end: number, f: number): number {
   return fitSine(y.subarray(start, end), f, 1).snrDb;
+}
+
+/**
+ * A 1 s tone through a stereo 48 → 48 kHz dynamic resampler held at ratio 1 + ppm·10⁻⁶, as a
+ * sink following a drifting source runs it; the read position sweeps every fraction several
+ * times. SNR is against the ideal tone at the shifted pitch, THD+N everything but the tone.
+ */
+export function driftTone(mode: ResampleMode, frequency: number, ppm: number): { snrDb: number; thdNDb: number } {
+  const rate = 48000;
+  const r = new Resampler({ channels: 2, inputRate: rate, outputRate: rate, mode, dynamic: true, maxInputBlock: 64, maxOutputBlock: 64 });
+  r.setRatio(rate * (1 + ppm * 1e-6), rate);
+  const y = resampleTone(r, { inputRate: rate, frequency, amplitude: 0.5, inputFrames: rate, inputBlock: 64, outputBlock: 64 });
+  const f = (frequency * r.step) / rate;
+  return { snrDb: snrDb(y, 1024, y.length, f, 0.5, r.latency()), thdNDb: spuriousDb(y, 1024, y.length, f) };
 }

@@ -1,8 +1,17 @@
 /**
+ * The read position's fraction and the step (input frames per output frame), kept in a typed
+ * array: V8 boxes a double on the heap when it is stored into an object field or passed to a
+ * call that is not inlined, and these change every block of a resampler that must not allocate.
+ */
+export type ReadCursor = Float64Array;
+export const FRACTION = 0;
+export const STEP = 1;
+
+/**
  * The per-mode inner loops of the resampler. Input is the resampler's planar ring: channel c
  * at [c*capacity, (c+1)*capacity). Output frame k of `interpolate` is read at the input
- * position `index + fraction + k*step`; the caller guarantees `history` frames before and
- * `lookahead` frames after every position it asks for.
+ * position `index + fraction + k*step` (`cursor[FRACTION]`, `cursor[STEP]`); the caller
+ * guarantees `history` frames before and `lookahead` frames after every position it asks for.
  */
 export interface Interpolator {
   /** Input frames needed before the read position. */
@@ -14,22 +23,40 @@ export interface Interpolator {
     capacity: number,
     channels: number,
     index: number,
-    fraction: number,
-    step: number,
+    cursor: ReadCursor,
     output: Float32Array,
     frames: number,
   ): void;
+}
+
+/**
+ * Copies `frames` frames of `channels` channels between planar buffers: channel c starts at
+ * c·stride + index in each. A loop, not `set(subarray(…))`, so that no array view is made per
+ * channel and call: audio moves without allocating.
+ */
+export function copyPlanar(
+  from: Float32Array,
+  fromStride: number,
+  fromIndex: number,
+  to: Float32Array,
+  toStride: number,
+  toIndex: number,
+  channels: number,
+  frames: number,
+): void {
+  for (let c = 0; c < channels; c++) {
+    const src = c * fromStride + fromIndex;
+    const dst = c * toStride + toIndex;
+    for (let i = 0; i < frames; i++) to[dst + i] = from[src + i]!;
+  }
 }
 
 /** Equal rates, no drift correction: pure reblocking (bit-exact; step is always 1). */
 export const copyInterpolator: Interpolator = {
   history: 0,
   lookahead: 0,
-  interpolate(input, capacity, channels, index, _fraction, _step, output, frames) {
-    for (let c = 0; c < channels; c++) {
-      const start = c * capacity + index;
-      output.set(input.subarray(start, start + frames), c * frames);
-    }
+  interpolate(input, capacity, channels, index, _cursor, output, frames) {
+    copyPlanar(input, capacity, index, output, frames, 0, channels, frames);
   },
 };
 
@@ -37,7 +64,9 @@ export const copyInterpolator: Interpolator = {
 export const linearInterpolator: Interpolator = {
   history: 0,
   lookahead: 1,
-  interpolate(input, capacity, channels, index, fraction, step, output, frames) {
+  interpolate(input, capacity, channels, index, cursor, output, frames) {
+    const fraction = cursor[FRACTION]!;
+    const step = cursor[STEP]!;
     for (let c = 0; c < channels; c++) {
       const base = c * capacity + index;
       const out = c * frames;
@@ -56,7 +85,9 @@ export const linearInterpolator: Interpolator = {
 export const cubicInterpolator: Interpolator = {
   history: 1,
   lookahead: 2,
-  interpolate(input, capacity, channels, index, fraction, step, output, frames) {
+  interpolate(input, capacity, channels, index, cursor, output, frames) {
+    const fraction = cursor[FRACTION]!;
+    const step = cursor[STEP]!;
     for (let ch = 0; ch < channels; ch++) {
       const base = ch * capacity + index;
       const out = ch * frames;

@@ -1,5 +1,5 @@
-import { copyInterpolator, cubicInterpolator, type Interpolator, linearInterpolator } from './interpolator.ts';
-import { SincInterpolator } from './sinc.ts';
+import { copyInterpolator, copyPlanar, cubicInterpolator, FRACTION, type Interpolator, linearInterpolator, STEP } from './interpolator.ts';
+import { CONVERSION_KERNEL, DRIFT_KERNEL, SincInterpolator } from './sinc.ts';
 
 export type ResampleMode = 'sinc' | 'cubic' | 'linear';
 
@@ -7,7 +7,10 @@ export interface ResamplerOptions {
   readonly channels: number;
   readonly inputRate: number;
   readonly outputRate: number;
-  /** Default 'sinc' (band-limited); 'cubic' and 'linear' are the reference's methods (wire-spec §9.3). */
+  /**
+   * Default 'sinc' (band-limited; for nominal rates within DRIFT_BAND of each other, the
+   * 16-tap drift kernel); 'cubic' and 'linear' are the reference's methods (wire-spec §9.3).
+   */
   readonly mode?: ResampleMode;
   /** Largest block `push` will get. */
   readonly maxInputBlock: number;
@@ -16,7 +19,7 @@ export interface ResamplerOptions {
   /**
    * The ratio will follow a clock-drift estimate through `setRatio`. Without it, equal rates
    * take the copy path (pure reblocking, no latency), as the reference does. The sinc
-   * filter's cutoff stays that of the nominal rates: for a new nominal rate, make a new Resampler.
+   * kernel and its cutoff stay those of the nominal rates: for a new nominal rate, make a new Resampler.
    */
   readonly dynamic?: boolean;
 }
@@ -35,9 +38,9 @@ export class Resampler {
   private readonly interpolator: Interpolator;
   private readonly buffer: Float32Array;
   private readonly capacity: number;
-  private stepSize: number;
+  /** The fraction of the read position and the step (see ReadCursor). */
+  private readonly cursor = new Float64Array(2);
   private readIndex = 0;
-  private readFraction = 0;
   private writeIndex = 0;
   /** Input frames dropped from the front by `compact()` since the last reset. */
   private compacted = 0;
@@ -47,7 +50,8 @@ export class Resampler {
     for (const [name, value] of Object.entries({ channels, maxInputBlock, maxOutputBlock })) {
       if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer`);
     }
-    this.stepSize = checkedStep(inputRate, outputRate);
+    checkRates(inputRate, outputRate);
+    this.stepSize = inputRate / outputRate;
     this.channels = channels;
     this.dynamic = options.dynamic ?? false;
     this.interpolator = pickInterpolator(options.mode ?? 'sinc', inputRate, outputRate, this.dynamic);
@@ -69,16 +73,32 @@ export class Resampler {
     if (this.writeIndex + frames > this.capacity) {
       throw new RangeError(`resampler overflow: pull before pushing ${frames} more frames`);
     }
-    for (let c = 0; c < this.channels; c++) {
-      this.buffer.set(input.subarray(c * frames, (c + 1) * frames), c * this.capacity + this.writeIndex);
-    }
+    copyPlanar(input, frames, 0, this.buffer, this.capacity, this.writeIndex, this.channels, frames);
     this.writeIndex += frames;
   }
 
   /** Changes the conversion ratio from the next pulled frame on (dynamic resampling only). */
   setRatio(inputRate: number, outputRate: number): void {
     if (!this.dynamic) throw new Error('setRatio needs a resampler constructed with dynamic: true');
-    this.stepSize = checkedStep(inputRate, outputRate);
+    checkRates(inputRate, outputRate);
+    // Divided here, not in a helper: a double returned from a call that is not inlined is a heap allocation.
+    this.stepSize = inputRate / outputRate;
+  }
+
+  private get stepSize(): number {
+    return this.cursor[STEP]!;
+  }
+
+  private set stepSize(step: number) {
+    this.cursor[STEP] = step;
+  }
+
+  private get readFraction(): number {
+    return this.cursor[FRACTION]!;
+  }
+
+  private set readFraction(fraction: number) {
+    this.cursor[FRACTION] = fraction;
   }
 
   /** Output frames that can be pulled now. */
@@ -95,16 +115,7 @@ export class Resampler {
   /** Writes `frames` planar frames into `output`; returns false, writing nothing, if fewer are available. */
   pull(output: Float32Array, frames: number): boolean {
     if (this.availableFrames() < frames) return false;
-    this.interpolator.interpolate(
-      this.buffer,
-      this.capacity,
-      this.channels,
-      this.readIndex,
-      this.readFraction,
-      this.stepSize,
-      output,
-      frames,
-    );
+    this.interpolator.interpolate(this.buffer, this.capacity, this.channels, this.readIndex, this.cursor, output, frames);
     const end = this.readFraction + frames * this.stepSize;
     const whole = Math.floor(end);
     this.readIndex += whole;
@@ -160,12 +171,17 @@ export class Resampler {
   }
 }
 
-function checkedStep(inputRate: number, outputRate: number): number {
+function checkRates(inputRate: number, outputRate: number): void {
   if (!(inputRate > 0 && outputRate > 0 && Number.isFinite(inputRate) && Number.isFinite(outputRate))) {
     throw new RangeError(`bad sample rates ${inputRate} → ${outputRate}`);
   }
-  return inputRate / outputRate;
 }
+
+/**
+ * Nominal ratios this close to 1 are clock drift (a sink following a source of its own nominal
+ * rate, whose real rate is believed within 1 %): the sinc mode takes the short drift kernel.
+ */
+export const DRIFT_BAND = 0.01;
 
 function pickInterpolator(mode: ResampleMode, inputRate: number, outputRate: number, dynamic: boolean): Interpolator {
   if (inputRate === outputRate && !dynamic) return copyInterpolator;
@@ -174,7 +190,9 @@ function pickInterpolator(mode: ResampleMode, inputRate: number, outputRate: num
       return linearInterpolator;
     case 'cubic':
       return cubicInterpolator;
-    case 'sinc':
-      return new SincInterpolator(Math.min(1, outputRate / inputRate));
+    case 'sinc': {
+      const kernel = Math.abs(inputRate / outputRate - 1) <= DRIFT_BAND ? DRIFT_KERNEL : CONVERSION_KERNEL;
+      return new SincInterpolator(kernel, Math.min(1, outputRate / inputRate));
+    }
   }
 }
