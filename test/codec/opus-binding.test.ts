@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { opusZeroCopy } from '../../src/codec/opus-binding.ts';
 import { opusCodec, OpusApplication, opusExtension } from '../../src/codec/opus.ts';
 import { sineBlock } from '../support/signal.ts';
-import { heapCost, NOTHING_BYTES } from './heap-cost.ts';
+import { heapCost, NOTHING_BYTES } from '../support/heap-cost.ts';
 import { toneRoundTrip } from './opus-tone-round-trip.ts';
 
 const CHILD = fileURLToPath(new URL('./opus-tone-round-trip-child.ts', import.meta.url));

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { type ResampleMode, Resampler } from '../../src/dsp/resampler/resampler.ts';
 import { seededRandom } from '../../src/util/random.ts';
-import { heapCost, NOTHING_BYTES } from '../codec/heap-cost.ts';
+import { heapCost, NOTHING_BYTES } from '../support/heap-cost.ts';
 import { driftTone, resampleTone, snrDb, spuriousDb } from './tone-quality.ts';
 
 function noise(channels: number, frames: number, seed: number): Float32Array {

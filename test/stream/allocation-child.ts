@@ -9,7 +9,7 @@ import { decodeBinaryDataInto, emptySinkData } from '../../src/protocol/aoo/sink
 import type { PacketOut } from '../../src/stream/endpoint.ts';
 import type { Sink } from '../../src/stream/sink.ts';
 import { seededRandom } from '../../src/util/random.ts';
-import { heapCost } from '../codec/heap-cost.ts';
+import { heapCost } from '../support/heap-cost.ts';
 import { T0, fillNoise } from './harness.ts';
 import { BS, SINK_ENDPOINT, SOURCE_ENDPOINT, SR, makeSink, makeSource } from './setup.ts';
 
