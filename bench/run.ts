@@ -14,6 +14,7 @@ if (existsSync(new URL('./server.ts', import.meta.url))) groups.server = async (
 if (existsSync(new URL('./stream.ts', import.meta.url))) groups.stream = async () => (await import('./stream.ts')).benchStream();
 if (existsSync(new URL('./streams-per-core.ts', import.meta.url))) groups['streams-per-core'] = async () => (await import('./streams-per-core.ts')).benchStreamsPerCore();
 if (existsSync(new URL('./fanout.ts', import.meta.url))) groups.fanout = async () => (await import('./fanout.ts')).benchFanout();
+if (existsSync(new URL('./pd.ts', import.meta.url))) groups.pd = async () => (await import('./pd.ts')).benchPd();
 
 const wanted = process.argv.slice(2);
 console.log(`aoo-node bench — node ${process.version}, ${new Date().toISOString()}`);
