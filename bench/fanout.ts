@@ -3,8 +3,6 @@
  * run in a child process (bench/sink-process.ts), so this process holds only the sending side:
  * the source, its socket and its block clock; its process.cpuUsage is the figure.
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StreamFormat } from '../src/codec/codec.ts';
 import { PcmBitDepth, describeFormat } from '../src/codec/registry.ts';
@@ -13,7 +11,8 @@ import { CpuMeter, median } from './cpu-meter.ts';
 import { LATE_MS, LiveClock } from './live-clock.ts';
 import { LOOPBACK } from './live-udp.ts';
 import { LiveSources } from './live-sources.ts';
-import type { FromSinkProcess, ToSinkProcess } from './sink-process.ts';
+import { PeerProcess } from './live-peer.ts';
+import type { FromSinkProcess } from './sink-process.ts';
 import { HOST_BLOCK, opusFormat, pcmFormat } from './stream-formats.ts';
 
 const SINKS = 128;
@@ -24,63 +23,16 @@ const WARM_UP_MS = 1500;
 const WINDOWS = 5;
 const WINDOW_MS = 1000;
 
-type Tally = Extract<FromSinkProcess, { type: 'tally' }>;
+type SinkProcess = PeerProcess<Extract<FromSinkProcess, { type: 'ready' }>, Extract<FromSinkProcess, { type: 'tally' }>>;
 
-/** The child's next IPC message; rejects if the child exits first. */
-function nextMessage(child: ChildProcess): Promise<FromSinkProcess> {
-  return new Promise((resolve, reject) => {
-    const onExit = (code: number | null) => {
-      child.off('message', onMessage);
-      reject(new Error(`sink process exited with code ${code}`));
-    };
-    const onMessage = (m: FromSinkProcess) => {
-      child.off('exit', onExit);
-      resolve(m);
-    };
-    child.once('message', onMessage);
-    child.once('exit', onExit);
-  });
-}
-
-/** The parent's handle on bench/sink-process.ts. */
-class SinkProcess {
-  private constructor(
-    private readonly child: ChildProcess,
-    private readonly count: number,
-    private readonly port: number,
-  ) {}
-
-  /** Forks with this process's Node flags (so TypeScript loads the same way). */
-  static async start(count: number, channels: number): Promise<SinkProcess> {
-    const child = fork(new URL('./sink-process.ts', import.meta.url), [String(count), String(channels)]);
-    const ready = await nextMessage(child);
-    if (ready.type !== 'ready') throw new Error(`sink process sent '${ready.type}' before 'ready'`);
-    return new SinkProcess(child, count, ready.port);
-  }
-
-  endpoints(): Endpoint[] {
-    return Array.from({ length: this.count }, (_, i) => ({ address: LOOPBACK, port: this.port, id: i + 1 }));
-  }
-
-  /** The sinks' health and the child's CPU since the previous tally. */
-  async tally(): Promise<Tally> {
-    const answer = nextMessage(this.child);
-    this.child.send({ type: 'tally' } satisfies ToSinkProcess);
-    const m = await answer;
-    if (m.type !== 'tally') throw new Error(`sink process sent '${m.type}' instead of a tally`);
-    return m;
-  }
-
-  async stop(): Promise<void> {
-    const exited = once(this.child, 'exit');
-    this.child.send({ type: 'stop' } satisfies ToSinkProcess);
-    await exited;
-  }
+/** The endpoints of the child's sinks, IDs 1…SINKS on its one port. */
+function endpoints(sinks: SinkProcess): Endpoint[] {
+  return Array.from({ length: SINKS }, (_, i) => ({ address: LOOPBACK, port: sinks.ready.port, id: i + 1 }));
 }
 
 async function fanout(format: StreamFormat): Promise<string> {
-  const sinks = await SinkProcess.start(SINKS, format.channels);
-  const sources = await LiveSources.open(1, format, () => sinks.endpoints());
+  const sinks: SinkProcess = await PeerProcess.start(new URL('./sink-process.ts', import.meta.url), [String(SINKS), String(format.channels)]);
+  const sources = await LiveSources.open(1, format, () => endpoints(sinks));
   const clock = new LiveClock(
     (time) => sources.process(time),
     () => sources.send(),

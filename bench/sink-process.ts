@@ -6,10 +6,9 @@
  */
 import { CpuMeter } from './cpu-meter.ts';
 import { type Lateness, LiveClock } from './live-clock.ts';
-import { servePeer, type ToPeerProcess } from './live-peer.ts';
+import { servePeer } from './live-peer.ts';
 import { type SinkHealth, LiveSinks } from './live-sinks.ts';
 
-export type ToSinkProcess = ToPeerProcess;
 export type FromSinkProcess =
   | { readonly type: 'ready'; readonly port: number }
   /** Since the previous tally: `cpuPercent` of this process in % of one core, `lateness` of its block clock. */
