@@ -50,6 +50,10 @@
  *       `/ev clients <n>` (server: logged-in clients).
  *   /at <tick> <offset> <name> <arg…>
  *       An event to output <offset> samples into tick <tick> (stream messages, stream state).
+ *   /lvl <channel> <rms-dB> <peak-dB>
+ *       send~ and receive~: the level of one channel over the last ~100 ms of host time
+ *       (send~: the captured blocks, receive~: the played ones), dBFS, −100…+12 (what Pd's
+ *       [vu] shows); one message per channel, every ~100 ms while the host's DSP runs.
  *   /hb <local-latency-ms> <lost-blocks>
  *       Heartbeat, every 0.5 s. local-latency-ms: D in ms (receive~; 0 for the others).
  *       lost-blocks: send~, captured blocks the engine could not use (missing or late);

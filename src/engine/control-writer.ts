@@ -40,6 +40,10 @@ export class ControlWriter {
     return this.message('/at', [tick, offset, name, ...args]);
   }
 
+  level(channel: number, rmsDb: number, peakDb: number): Uint8Array | null {
+    return this.message('/lvl', [channel, rmsDb, peakDb]);
+  }
+
   heartbeat(localLatencyMs: number, lostBlocks: number): Uint8Array | null {
     return this.message('/hb', [localLatencyMs, lostBlocks]);
   }

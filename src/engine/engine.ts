@@ -290,6 +290,7 @@ export class Engine {
       ...this.hostOutputOf(entry),
       eventAt: (tick, offset, name, args) => this.toHost(entry, this.writer.eventAt(tick, offset, name, args), `event ${name}`),
       block: (tick, samples) => this.toHost(entry, this.writer.out(tick, samples), 'the output block'),
+      level: (channel, rmsDb, peakDb) => this.toHost(entry, this.writer.level(channel, rmsDb, peakDb), 'a level'),
       packet: (bytes, to) => {
         const client = this.clients.get(entry.port);
         if (client === undefined) entry.binding?.send(bytes, to);

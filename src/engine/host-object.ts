@@ -20,6 +20,8 @@ export interface StreamOutput extends HostOutput {
   eventAt(tick: number, offset: number, name: string, args: readonly Atom[]): void;
   /** receive~: the block to play in host tick `tick`. */
   block(tick: number, samples: Float32Array): void;
+  /** The level of one channel for the patch's meters (send~: captured, receive~: played), in dBFS. */
+  level(channel: number, rmsDb: number, peakDb: number): void;
   /** A datagram to the AOO network, through the object's UDP port (and the port's client, for relayed peers). */
   readonly packet: PacketOut;
 }

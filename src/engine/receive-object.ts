@@ -15,6 +15,7 @@ import { endpointArgText, endpointAtoms, parseEndpointArg } from './endpoint-arg
 import { formatAtoms } from './format-args.ts';
 import { HostClock, MAX_GAP_BLOCKS, addTicks, tickDistance } from './host-clock.ts';
 import { type Method, MethodDispatcher, type MethodResult, type ObjectContext, type ObjectStatus, parseNumberIn, unsupported, withEndpoint } from './host-object.ts';
+import { LevelMeter } from './level-meter.ts';
 import { KeptSettings, type Setting, choiceSetting, flagSetting, msSetting, numberSetting } from './kept-settings.ts';
 import { pingAtoms } from './ping-atoms.ts';
 
@@ -60,6 +61,7 @@ export class ReceiveObject {
   private lateTicks = 0;
   private readonly clock: HostClock;
   private readonly output: Float32Array;
+  private readonly meter: LevelMeter;
   private readonly settings: KeptSettings<SinkSettings, Sink>;
   private readonly dispatcher: MethodDispatcher;
   private readonly sources = new Map<string, Endpoint>();
@@ -81,6 +83,7 @@ export class ReceiveObject {
     this.origin = ctx.now();
     this.clock = new HostClock(config.sampleRate, config.blockSize);
     this.output = new Float32Array(config.channels * config.blockSize);
+    this.meter = new LevelMeter(config.channels, config.blockSize, config.sampleRate);
     // Dynamic resampling is off by default, as in the reference objects: PCM plays bit-exactly.
     const initial: SinkSettings = { latency: (config.latencyMs ?? DEFAULT_LATENCY_MS) / 1000, dynamicResampling: false };
     this.settings = new KeptSettings(SETTINGS, initial, (s) => this.rebuild(this.id, s), { current: () => this.sink, changed: () => ctx.output.stateChanged() });
@@ -152,6 +155,7 @@ export class ReceiveObject {
     this.sink.process(this.output, this.lastProcessed);
     const out = this.ctx.output;
     out.block(play, this.output);
+    this.meter.add(this.output, out.level);
     // Events of several sources come source by source: the host schedules them in offset order.
     for (const e of this.emitted().sort((a, b) => a.sampleOffset - b.sampleOffset)) out.eventAt(play, e.sampleOffset, e.name, e.args);
     this.sink.send(out.packet);

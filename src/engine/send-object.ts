@@ -28,6 +28,7 @@ import {
   unsupported,
   withEndpoint,
 } from './host-object.ts';
+import { LevelMeter } from './level-meter.ts';
 import { pingAtoms } from './ping-atoms.ts';
 import { KeptSettings, type Setting, choiceSetting, flagSetting, msSetting, numberSetting } from './kept-settings.ts';
 import { StreamMessageQueue } from './stream-message-queue.ts';
@@ -73,6 +74,7 @@ export class SendObject {
   private readonly input: Float32Array;
   private readonly silence: Float32Array;
   private readonly messages: StreamMessageQueue;
+  private readonly meter: LevelMeter;
   private readonly settings: KeptSettings<SourceSettings, Source>;
   private readonly dispatcher: MethodDispatcher;
   private readonly sinks = new Map<string, SinkRecord>();
@@ -90,6 +92,7 @@ export class SendObject {
     this.clock = new HostClock(config.sampleRate, config.blockSize);
     this.input = new Float32Array(config.channels * config.blockSize);
     this.silence = new Float32Array(config.channels * config.blockSize);
+    this.meter = new LevelMeter(config.channels, config.blockSize, config.sampleRate);
     this.messages = new StreamMessageQueue(config.blockSize, (text) => ctx.output.error(text));
     this.format = defaultFormat(config);
     this.settings = new KeptSettings(SETTINGS, {}, (settings) => this.rebuild(this.id, this.format, settings), { current: () => this.source, changed: () => ctx.output.stateChanged() });
@@ -166,6 +169,7 @@ export class SendObject {
     // Messages while no stream runs have nowhere to go.
     if (this.stream !== null) for (const m of due) this.source.addStreamMessage(m);
     this.source.process(block, this.clock.timeOf(tick));
+    this.meter.add(block, this.ctx.output.level);
     this.flush();
   }
 

@@ -61,11 +61,17 @@ describe('the engine link of the Pd objects (real Pd, real engine)', function ()
     const engine = await startEngine(controlPort);
     const pd = startPd(dir, 'loop.pd', loopPatch(controlPort, randomPort(), randomPort()));
     await waitForLevels(pd, 0, (db) => db > 90, 5);
+    // Meters: a full-scale sine, captured and played (RMS −3 dB, peak 0 dB).
+    await Promise.all([pd.waitFor(/^A-STATUS: level 0 -3 0$/), pd.waitFor(/^B-STATUS: level 0 -3 0$/)]);
     engine.child.kill('SIGKILL');
     await engine.exited;
     const killedAt = pd.lines.length;
     await Promise.all([pd.waitFor(/^A-STATUS: link 0$/), pd.waitFor(/^B-STATUS: link 0$/)]);
     await waitForLevels(pd, killedAt, (db) => db === 0, 5);
+    const down = pd.lines.slice(killedAt);
+    const lastLevel = (name: string) => down.filter((l) => l.startsWith(`${name}: level`)).at(-1);
+    assert.equal(lastLevel('A-STATUS'), 'A-STATUS: level 0 -100 -100', 'the meters drop to the floor with the link');
+    assert.equal(lastLevel('B-STATUS'), 'B-STATUS: level 0 -100 -100');
     const restartAt = pd.lines.length;
     await startEngine(controlPort);
     await waitForLevels(pd, restartAt, (db) => db > 90, 5);

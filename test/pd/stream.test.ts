@@ -25,6 +25,10 @@ describe('Pd → engine → UDP → Pd (real Pd, real engine)', function () {
     const b = startPd(dir, 'b.pd', receiverPatch({ controlPort, port: sinkPort, wav: join(dir, 'b.wav'), seconds: 30 }));
     await Promise.all([a.waitFor(/WROTE/, 45000), b.waitFor(/WROTE/, 45000)]);
     assert.ok(b.lines.some((l) => /B-STATUS: link 1/.test(l)), b.lines.join('\n'));
+    // Meters of both channels, captured and played: full-scale sines (RMS −3 dB, peak 0 dB).
+    for (const [pd, name] of [[a, 'A-STATUS'], [b, 'B-STATUS']] as const) {
+      for (const c of [0, 1]) assert.ok(pd.lines.includes(`${name}: level ${c} -3 0`), `${name} level ${c}: ${pd.lines.filter((l) => l.startsWith(`${name}: level ${c}`)).slice(-3).join(' | ')}`);
+    }
     const sent = readWav(join(dir, 'a.wav'));
     const got = readWav(join(dir, 'b.wav'));
     for (let c = 0; c < 2; c++) {
