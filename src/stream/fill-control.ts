@@ -8,6 +8,8 @@
  */
 export class FillControl {
   private average = Number.NaN;
+  /** The relative rate correction of the latest `update()`, within ±100 ppm. */
+  correction = 0;
   private readonly smoothing: number;
 
   /**
@@ -36,11 +38,16 @@ export class FillControl {
     return this.average;
   }
 
-  /** Takes the current level (stream samples) and returns the relative rate correction. */
-  update(level: number): number {
+  /**
+   * Takes the level — `jitterSamples` (whole blocks) plus what the resampler holds — and sets
+   * `correction`. (No fractional number crosses the call: V8 boxes a double passed to or
+   * returned from a call it does not inline, a heap allocation every block.)
+   */
+  update(jitterSamples: number, resampler: { readonly bufferedFrames: number }): void {
+    const level = jitterSamples + resampler.bufferedFrames;
     this.average = Number.isNaN(this.average) ? level : this.average + this.smoothing * (level - this.average);
     const errorSeconds = (this.average - this.target) / this.sampleRate;
-    return Math.max(-MAX_CORRECTION, Math.min(MAX_CORRECTION, errorSeconds / CORRECTION_SECONDS));
+    this.correction = Math.max(-MAX_CORRECTION, Math.min(MAX_CORRECTION, errorSeconds / CORRECTION_SECONDS));
   }
 
   reset(): void {

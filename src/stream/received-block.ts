@@ -12,8 +12,8 @@ export class ReceivedBlock {
   receivedFrames = 0;
   xrun = false;
   timestamp: NtpTime | null = null;
-  /** The source's real sample rate (`d`), or null. */
-  sampleRate: number | null = null;
+  /** The source's real sample rate (`d`); 0 when it sent none. */
+  sampleRate = 0;
   channel = 0;
   /** Resend bookkeeping (spec §7.6). */
   requested = false;

@@ -1,6 +1,6 @@
 /** What a Sink keeps per source (spec §7.2): stream state, jitter buffer and playout. */
 import type { Decoder, StreamFormat } from '../codec/codec.ts';
-import { type ResampleMode, Resampler } from '../dsp/resampler/resampler.ts';
+import { type RateRatio, type ResampleMode, Resampler } from '../dsp/resampler/resampler.ts';
 import type { AooData } from '../protocol/aoo/data.ts';
 import type { SinkData } from '../protocol/aoo/sink/data.ts';
 import type { FrameRequest } from '../protocol/aoo/source/data-request.ts';
@@ -102,6 +102,10 @@ export class RemoteSource {
   private decoded = new Float32Array(0);
   /** Real sample rate of the source in format units, from the last decoded block's `d`. */
   private sourceRate = 0;
+  /** The sink clock's measured rate (its nominal rate without dynamic resampling); the sink sets it before `pull()`. */
+  sinkRate = 0;
+  /** What the resampler follows while playing (read by `followRatio`, so no number crosses a call). */
+  private readonly ratio: RateRatio = { inputRate: 0, outputRate: 0 };
   private badRateReported = false;
   private sizing: BufferSizing = { latencyBlocks: 1, latencySamples: 0, capacity: 1 };
   private processSamples = 0;
@@ -186,21 +190,26 @@ export class RemoteSource {
   }
 
   /**
-   * Produces one sink block into `output`; false if the source has no audio now. `sinkRate` is
-   * the sink clock's measured rate (its nominal rate without dynamic resampling).
+   * Produces one sink block into `output`; false if the source has no audio now.
    * Sample-accurate events come out through `emit` with offsets into this block.
    */
-  pull(sinkRate: number, emit = this.emit): boolean {
+  pull(emit = this.emit): boolean {
     const frames = this.settings.blockSize;
     const resampler = this.resampler;
     if (this.decoder === null || resampler === null || this.playback === 'inactive') return false;
     this.processSamples += frames;
     if (this.playback === 'active') {
-      const correction = this.fill!.update(this.bufferedSamples());
-      if (resampler.dynamic) resampler.setRatio(this.sourceRate * (1 + correction), sinkRate);
+      const fill = this.fill!;
+      fill.update(this.jitter.size * this.format!.blockSize, resampler);
+      if (resampler.dynamic) {
+        const ratio = this.ratio;
+        ratio.inputRate = this.sourceRate * (1 + fill.correction);
+        ratio.outputRate = this.sinkRate;
+        resampler.followRatio(ratio);
+      }
     }
     while (resampler.availableFrames() < frames) if (!this.decodeNext()) return false;
-    this.schedule.due(resampler.readPosition(), resampler.step, frames, emit);
+    this.schedule.due(resampler, frames, emit);
     resampler.pull(this.output, frames);
     return true;
   }
@@ -210,8 +219,8 @@ export class RemoteSource {
    * audio is lost, not delayed. Its stream messages and times go with it; a state change in it
    * still comes out, at the start of the block being processed.
    */
-  skip(sinkRate: number): void {
-    this.pull(sinkRate, this.emitSkipped);
+  skip(): void {
+    this.pull(this.emitSkipped);
   }
 
   /**
@@ -265,10 +274,6 @@ export class RemoteSource {
   bufferLatency(): number {
     const level = this.fill?.level ?? Number.NaN;
     return Number.isNaN(level) ? 0 : level / this.format!.sampleRate;
-  }
-
-  private bufferedSamples(): number {
-    return this.jitter.size * this.format!.blockSize + this.resampler!.bufferedFrames();
   }
 
   private setPlayback(state: StreamStateName): void {
@@ -385,9 +390,9 @@ export class RemoteSource {
     });
   }
 
-  private takeSourceRate(rate: number | null): void {
+  private takeSourceRate(rate: number): void {
     const nominal = this.format!.sampleRate;
-    if (rate === null) this.sourceRate = nominal;
+    if (rate === 0) this.sourceRate = nominal;
     else if (Math.abs(rate / nominal - 1) <= MAX_RATE_DEVIATION) this.sourceRate = rate;
     else this.reportOnce('badRateReported', `ignoring real sample rate ${rate} of a ${nominal} Hz stream`);
   }

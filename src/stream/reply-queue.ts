@@ -17,9 +17,15 @@ export class ReplyQueue {
     this.queue.push(message);
   }
 
-  /** Writes and forgets everything queued; `time` in seconds on the NTP timescale. */
+  get isEmpty(): boolean {
+    return this.queue.length === 0;
+  }
+
+  /**
+   * Writes and forgets everything queued; `time` in seconds on the NTP timescale. Callers check
+   * `isEmpty` first: a time passed to a call that is not inlined is boxed, every block.
+   */
   flush(time: number, writer: MessageWriter, out: PacketOut): void {
-    if (this.queue.length === 0) return;
     const now = ntpFromSeconds(time);
     for (const { to, build } of this.queue) writer.write(build(now), to, out);
     this.queue.length = 0;

@@ -3,6 +3,13 @@
  * pushed into the source's resampler; an event is due in the output frame that reads its
  * position, which stays exact when the ratio changes from block to block.
  */
+
+/** Where the output reads the stream: the Resampler's `readPosition()` and `step`. */
+export interface ReadCursor {
+  readPosition(): number;
+  readonly step: number;
+}
+
 export class SampleSchedule<E> {
   /** Kept in position order, so `due()` (every output block) only looks at the front. */
   private readonly items: { readonly position: number; readonly event: (sampleOffset: number) => E }[] = [];
@@ -14,11 +21,15 @@ export class SampleSchedule<E> {
   }
 
   /**
-   * Calls `emit` for every event whose output frame falls in the next `frames` frames, read from
-   * stream position `readPosition` advancing `step` per frame, with that frame's offset.
+   * Calls `emit` for every event whose output frame falls in the next `frames` frames, read
+   * through `cursor`, with that frame's offset. (The cursor, not its numbers: V8 boxes a double
+   * passed to a call it does not inline, a heap allocation every block.)
    */
-  due(readPosition: number, step: number, frames: number, emit: (event: E) => void): void {
+  due(cursor: ReadCursor, frames: number, emit: (event: E) => void): void {
     const items = this.items;
+    if (items.length === 0) return;
+    const readPosition = cursor.readPosition();
+    const step = cursor.step;
     let n = 0;
     while (n < items.length) {
       const frame = Math.round((items[n]!.position - readPosition) / step);

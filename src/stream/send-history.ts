@@ -17,8 +17,8 @@ export class EncodedBlock {
   frameBytes = 1;
   xrun = false;
   timestamp: NtpTime | null = null;
-  /** The source's measured sample rate in format units (spec §5.5), or null when not measured. */
-  sampleRate: number | null = null;
+  /** The source's measured sample rate in format units (spec §5.5); 0 when not measured. */
+  sampleRate = 0;
   /** The block's room, for writing. */
   data: Uint8Array;
   bytes: Uint8Array;

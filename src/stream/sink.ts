@@ -232,8 +232,9 @@ export class Sink {
       }
       this.checkInvitation(src, time);
       const running = src.state === 'run' || src.state === 'uninvite';
-      if (running) for (let k = 0; k < skipped; k++) src.skip(rate);
-      const playing = running && src.pull(rate);
+      src.sinkRate = rate;
+      if (running) for (let k = 0; k < skipped; k++) src.skip();
+      const playing = running && src.pull();
       if (playing) this.mix(src, out);
       if (this.o.resend && running) src.requestMissing(time, this.o);
       this.reportCounts(src);
@@ -248,7 +249,7 @@ export class Sink {
 
   /** Writes queued requests: `/start` and `/stop` requests, resend requests, invitations, pings, pongs. */
   send(out: PacketOut): void {
-    this.pending.flush(this.now, this.writer, out);
+    if (!this.pending.isEmpty) this.pending.flush(this.now, this.writer, out);
     for (const src of this.sources.values) {
       const ep = src.endpoint;
       if (src.wantsStart) {

@@ -361,7 +361,7 @@ export class Source {
       if (this.encodedSamples > 0 || this.unsent > 0) this.sendStarts(out);
       this.sendBlocks(out);
     }
-    this.pending.flush(this.now, this.writer, out);
+    if (!this.pending.isEmpty) this.pending.flush(this.now, this.writer, out);
     if (this.state !== 'run') return;
     this.sendResends(out);
     if (this.pingInterval > 0 && this.now - this.lastPing >= this.pingInterval) {
@@ -445,7 +445,7 @@ export class Source {
       block.totalSize = 0;
       block.frameBytes = this.frames.maxFrameBytes;
       block.xrun = true;
-      block.sampleRate = null;
+      block.sampleRate = 0;
       block.timestamp = null;
       this.advance();
     }
@@ -474,7 +474,7 @@ export class Source {
     block.totalSize = messageSize + audio;
     block.frameBytes = this.frames.maxFrameBytes;
     block.xrun = false;
-    block.sampleRate = this.dll === null ? null : (this.dll.sampleRate * sampleRate) / this.dll.nominalRate;
+    block.sampleRate = this.dll === null ? 0 : (this.dll.sampleRate * sampleRate) / this.dll.nominalRate;
     block.timestamp =
       timestampPeriod > 0 && this.sequence % timestampPeriod === 0 ? ntpAdd(this.startTime, this.encodedSamples / sampleRate) : null;
     this.advance();

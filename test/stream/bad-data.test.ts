@@ -22,7 +22,7 @@ describe('stream: bad /data from a source', () => {
       streamId,
       sequence,
       channel: 0,
-      sampleRate: null,
+      sampleRate: 0,
       timestamp: null,
       totalSize,
       messageSize: 0,

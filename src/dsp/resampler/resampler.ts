@@ -3,6 +3,12 @@ import { CONVERSION_KERNEL, DRIFT_KERNEL, SincInterpolator } from './sinc.ts';
 
 export type ResampleMode = 'sinc' | 'cubic' | 'linear';
 
+/** Input and output rate of a dynamic resampler, in Hz (only their ratio matters). */
+export interface RateRatio {
+  inputRate: number;
+  outputRate: number;
+}
+
 export interface ResamplerOptions {
   readonly channels: number;
   readonly inputRate: number;
@@ -44,6 +50,12 @@ export class Resampler {
   private writeIndex = 0;
   /** Input frames dropped from the front by `compact()` since the last reset. */
   private compacted = 0;
+  /**
+   * Pushed input frames the read position has not reached yet (fractional); set by push, pull
+   * and reset, read-only for the rest. A field, not a method: a double returned from a call
+   * that is not inlined is a heap allocation, and the sink reads this every block.
+   */
+  bufferedFrames = 0;
 
   constructor(options: ResamplerOptions) {
     const { channels, inputRate, outputRate, maxInputBlock, maxOutputBlock } = options;
@@ -75,13 +87,23 @@ export class Resampler {
     }
     copyPlanar(input, frames, 0, this.buffer, this.capacity, this.writeIndex, this.channels, frames);
     this.writeIndex += frames;
+    this.updateBuffered();
   }
 
   /** Changes the conversion ratio from the next pulled frame on (dynamic resampling only). */
   setRatio(inputRate: number, outputRate: number): void {
+    this.followRatio({ inputRate, outputRate });
+  }
+
+  /**
+   * setRatio for a ratio its owner updates every block: the rates travel in an object, since
+   * V8 boxes a double passed to a call it does not inline (a heap allocation per block).
+   */
+  followRatio(ratio: Readonly<RateRatio>): void {
     if (!this.dynamic) throw new Error('setRatio needs a resampler constructed with dynamic: true');
-    checkRates(inputRate, outputRate);
-    // Divided here, not in a helper: a double returned from a call that is not inlined is a heap allocation.
+    const { inputRate, outputRate } = ratio;
+    // Checked and divided here, not in helpers: numbers passed to or returned from a call that is not inlined are heap allocations.
+    if (!(inputRate > 0 && outputRate > 0 && inputRate < Infinity && outputRate < Infinity)) badRates(inputRate, outputRate);
     this.stepSize = inputRate / outputRate;
   }
 
@@ -120,6 +142,7 @@ export class Resampler {
     const whole = Math.floor(end);
     this.readIndex += whole;
     this.readFraction = end - whole;
+    this.updateBuffered();
     return true;
   }
 
@@ -138,9 +161,8 @@ export class Resampler {
     return this.compacted + this.readIndex - this.interpolator.history - this.interpolator.lookahead + this.readFraction;
   }
 
-  /** Pushed input frames the read position has not reached yet. */
-  bufferedFrames(): number {
-    return this.writeIndex - this.readIndex - this.readFraction - this.interpolator.lookahead;
+  private updateBuffered(): void {
+    this.bufferedFrames = this.writeIndex - this.readIndex - this.readFraction - this.interpolator.lookahead;
   }
 
   /** Delay from input to output in output frames, at the current ratio (group delay incl. priming). */
@@ -155,6 +177,7 @@ export class Resampler {
     this.readFraction = 0;
     this.writeIndex = this.interpolator.history + this.interpolator.lookahead;
     this.compacted = 0;
+    this.updateBuffered();
   }
 
   /** Moves the frames still needed (history and unread input) to the front of each channel. */
@@ -172,9 +195,11 @@ export class Resampler {
 }
 
 function checkRates(inputRate: number, outputRate: number): void {
-  if (!(inputRate > 0 && outputRate > 0 && Number.isFinite(inputRate) && Number.isFinite(outputRate))) {
-    throw new RangeError(`bad sample rates ${inputRate} → ${outputRate}`);
-  }
+  if (!(inputRate > 0 && outputRate > 0 && Number.isFinite(inputRate) && Number.isFinite(outputRate))) badRates(inputRate, outputRate);
+}
+
+function badRates(inputRate: number, outputRate: number): never {
+  throw new RangeError(`bad sample rates ${inputRate} → ${outputRate}`);
 }
 
 /**

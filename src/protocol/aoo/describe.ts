@@ -66,7 +66,7 @@ function describeBinary(bytes: Uint8Array, type: MsgType, cmd: number, headerSiz
     parts.push(`stream=${m.streamId} seq=${m.sequence} channel=${m.channel} flags=0x${bytes[headerSize + 9]!.toString(16).padStart(2, '0')} size=${m.payloadSize}`);
     if (m.frameCount > 1) parts.push(`total=${m.totalSize} nframes=${m.frameCount} frame=${m.frameIndex}`);
     if (m.messageSize > 0) parts.push(`msgsize=${m.messageSize}`);
-    if (m.sampleRate !== null) parts.push(`sr=${m.sampleRate}`);
+    if (m.sampleRate !== 0) parts.push(`sr=${m.sampleRate}`);
     if (m.timestamp !== null) parts.push(`tt=${formatNtp(m.timestamp)}`);
     parts.push(`data_offset=${m.payloadOffset} data_len=${m.payloadSize}`);
     return parts.join(' ');

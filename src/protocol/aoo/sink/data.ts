@@ -18,8 +18,11 @@ export interface SinkData {
   sequence: number;
   /** Channel onset in the sink. */
   channel: number;
-  /** Real sample rate in format-rate units (dynamic resampling), or null. */
-  sampleRate: number | null;
+  /**
+   * Real sample rate in format-rate units (dynamic resampling); 0 = not sent. Never null: a
+   * field that only holds numbers is updated in place, a nullable one boxes every new value.
+   */
+  sampleRate: number;
   timestamp: NtpTime | null;
   /** Bytes of the whole block: stream-message section + audio. */
   totalSize: number;
@@ -43,7 +46,7 @@ export function emptySinkData(): SinkData {
     streamId: 0,
     sequence: 0,
     channel: 0,
-    sampleRate: null,
+    sampleRate: 0,
     timestamp: null,
     totalSize: 0,
     messageSize: 0,
@@ -80,7 +83,7 @@ export function binaryDataSize(m: SinkData): number {
     12 +
     (m.frameCount > 1 ? 8 : 0) +
     (m.messageSize > 0 ? 4 : 0) +
-    (m.sampleRate !== null ? 8 : 0) +
+    (m.sampleRate !== 0 ? 8 : 0) +
     (m.timestamp !== null ? 8 : 0) +
     m.payloadSize
   );
@@ -125,7 +128,7 @@ export function decodeBinaryDataInto(bytes: Uint8Array, offset: number, length: 
   if (flags & DataFlag.SampleRate) {
     out.sampleRate = view.getFloat64(p);
     p += 8;
-  } else out.sampleRate = null;
+  } else out.sampleRate = 0;
   if (flags & DataFlag.TimeStamp) {
     out.timestamp = view.getBigUint64(p);
     p += 8;
@@ -154,7 +157,7 @@ export function encodeBinaryData(buf: Uint8Array, offset: number, m: SinkData): 
   const view = encodeViews.of(buf);
   let p = offset + writeBinaryHeader(buf, view, offset, MsgType.Sink, 0, m.sinkId, m.sourceId);
   const flags =
-    (m.sampleRate !== null ? DataFlag.SampleRate : 0) |
+    (m.sampleRate !== 0 ? DataFlag.SampleRate : 0) |
     (m.frameCount > 1 ? DataFlag.Frames : 0) |
     (m.messageSize > 0 ? DataFlag.StreamMessage : 0) |
     (m.xrun ? DataFlag.XRun : 0) |
@@ -175,7 +178,7 @@ export function encodeBinaryData(buf: Uint8Array, offset: number, m: SinkData): 
     view.setUint32(p, m.messageSize);
     p += 4;
   }
-  if (m.sampleRate !== null) {
+  if (m.sampleRate !== 0) {
     view.setFloat64(p, m.sampleRate);
     p += 8;
   }
@@ -211,7 +214,7 @@ export const sinkDataOsc: OscMessageCodec<SinkData> = {
     m.streamId = r.int();
     m.sequence = r.int();
     m.timestamp = r.nil() ? null : r.time();
-    m.sampleRate = r.nil() ? null : r.double();
+    m.sampleRate = r.nil() ? 0 : r.double();
     m.channel = r.int();
     m.totalSize = r.int();
     m.messageSize = r.nil() ? 0 : r.int();
@@ -244,11 +247,11 @@ export const sinkDataOsc: OscMessageCodec<SinkData> = {
   },
   encode(w, buf, offset, m) {
     const framed = m.frameCount > 1;
-    const tags = `iii${m.timestamp === null ? 'N' : 't'}${m.sampleRate === null ? 'N' : 'd'}ii${m.messageSize > 0 ? 'i' : 'N'}${framed ? 'ii' : 'NN'}${m.xrun ? 'N' : 'b'}`;
+    const tags = `iii${m.timestamp === null ? 'N' : 't'}${m.sampleRate === 0 ? 'N' : 'd'}ii${m.messageSize > 0 ? 'i' : 'N'}${framed ? 'ii' : 'NN'}${m.xrun ? 'N' : 'b'}`;
     w.begin(buf, offset, aooAddress(MsgType.Sink, m.sinkId, '/data'), tags).int(m.sourceId).int(m.streamId).int(m.sequence);
     if (m.timestamp === null) w.nil();
     else w.time(m.timestamp);
-    if (m.sampleRate === null) w.nil();
+    if (m.sampleRate === 0) w.nil();
     else w.double(m.sampleRate);
     w.int(m.channel).int(m.totalSize);
     if (m.messageSize > 0) w.int(m.messageSize);
