@@ -195,8 +195,8 @@ export class ClientObject {
   private offline(): void {
     this.server = null;
     this.groups.clear();
-    this.ctx.output.event('connection', [0]);
     this.ctx.output.stateChanged();
+    this.ctx.output.event('connection', [0]);
   }
 
   private notice(e: ClientNotice): void {
@@ -286,8 +286,8 @@ export class ClientObject {
             return `cannot connect to ${host} ${port}: ${requestFailure(r)}`;
           }
           this.server = args;
-          out.event('connection', [1]);
           out.stateChanged();
+          out.event('connection', [1]);
           return undefined;
         });
       },
@@ -308,8 +308,8 @@ export class ClientObject {
             return `cannot join group "${group}" as "${user}": ${requestFailure(r)}`;
           }
           this.groups.set(group, args);
-          out.event('group_join', [group, 1, r.userId]);
           out.stateChanged();
+          out.event('group_join', [group, 1, r.userId]);
           return undefined;
         });
       },
@@ -322,8 +322,8 @@ export class ClientObject {
             return `cannot leave group "${group}": ${requestFailure(r)}`;
           }
           this.groups.delete(group);
-          out.event('group_leave', [group, 1]);
           out.stateChanged();
+          out.event('group_leave', [group, 1]);
           return undefined;
         });
       },

@@ -272,7 +272,12 @@ export class Engine {
 
   private hostOutputOf(entry: Entry): HostOutput {
     return {
-      event: (name, args) => this.toHost(entry, this.writer.event(name, args), `event ${name}`),
+      event: (name, args) => {
+        // The state an event follows from reaches the host first: an engine that dies right
+        // after the event (the host may then lose datagrams not yet read) cannot lose the state.
+        if (entry.keepPending) this.sendKeep(entry);
+        this.toHost(entry, this.writer.event(name, args), `event ${name}`);
+      },
       error: (text) => {
         if (!entry.closed) this.error(entry.connection, entry.errors, `${entry.name}: ${text}`);
       },
