@@ -62,8 +62,7 @@ export class Resampler {
     for (const [name, value] of Object.entries({ channels, maxInputBlock, maxOutputBlock })) {
       if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer`);
     }
-    checkRates(inputRate, outputRate);
-    this.stepSize = inputRate / outputRate;
+    this.applyRatio({ inputRate, outputRate });
     this.channels = channels;
     this.dynamic = options.dynamic ?? false;
     this.interpolator = pickInterpolator(options.mode ?? 'sinc', inputRate, outputRate, this.dynamic);
@@ -101,9 +100,15 @@ export class Resampler {
    */
   followRatio(ratio: Readonly<RateRatio>): void {
     if (!this.dynamic) throw new Error('setRatio needs a resampler constructed with dynamic: true');
+    this.applyRatio(ratio);
+  }
+
+  /** Checks the rates and sets the step; the rates come in an object for the reason followRatio gives. */
+  private applyRatio(ratio: Readonly<RateRatio>): void {
     const { inputRate, outputRate } = ratio;
-    // Checked and divided here, not in helpers: numbers passed to or returned from a call that is not inlined are heap allocations.
-    if (!(inputRate > 0 && outputRate > 0 && inputRate < Infinity && outputRate < Infinity)) badRates(inputRate, outputRate);
+    if (!(inputRate > 0 && outputRate > 0 && inputRate < Infinity && outputRate < Infinity)) {
+      throw new RangeError(`bad sample rates ${inputRate} → ${outputRate}`);
+    }
     this.stepSize = inputRate / outputRate;
   }
 
@@ -194,13 +199,6 @@ export class Resampler {
   }
 }
 
-function checkRates(inputRate: number, outputRate: number): void {
-  if (!(inputRate > 0 && outputRate > 0 && Number.isFinite(inputRate) && Number.isFinite(outputRate))) badRates(inputRate, outputRate);
-}
-
-function badRates(inputRate: number, outputRate: number): never {
-  throw new RangeError(`bad sample rates ${inputRate} → ${outputRate}`);
-}
 
 /**
  * Nominal ratios this close to 1 are clock drift (a sink following a source of its own nominal
