@@ -4,7 +4,7 @@
  */
 import type { StreamFormat } from '../src/codec/codec.ts';
 import { PcmBitDepth, describeFormat } from '../src/codec/registry.ts';
-import { decodeAoo } from '../src/protocol/aoo/messages.ts';
+import { SinkPacketDecoder } from '../src/protocol/aoo/sink/packet-decoder.ts';
 import type { Endpoint, PacketOut, SocketAddress } from '../src/stream/endpoint.ts';
 import { Sink } from '../src/stream/sink.ts';
 import { Source } from '../src/stream/source.ts';
@@ -70,12 +70,14 @@ function receiverStep(format: StreamFormat, recording: readonly Uint8Array[][]):
   const sink = new Sink({ id: SINK.id, channels: format.channels, sampleRate: SAMPLE_RATE, blockSize: HOST_BLOCK, random: seededRandom(2) });
   const out = new Float32Array(format.channels * HOST_BLOCK);
   const discard: PacketOut = () => {};
+  const decoder = new SinkPacketDecoder();
   let played = false;
   const step = (k: number) => {
     const time = blockTime(k);
-    for (const bytes of recording[k]!) {
-      const r = decodeAoo(bytes);
-      if (r.ok) sink.handleMessage(r.value, SOURCE_ADDRESS, time);
+    const datagrams = recording[k]!;
+    for (let i = 0; i < datagrams.length; i++) {
+      const m = decoder.decode(datagrams[i]!);
+      if (m !== null) sink.handleMessage(m, SOURCE_ADDRESS, time);
     }
     sink.process(out, time);
     sink.send(discard);

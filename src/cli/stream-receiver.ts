@@ -1,7 +1,7 @@
 /** The receiving half of `receive` and `demo`: a Sink on a UDP endpoint, played out block by block. */
 import { UdpEndpoint } from '../net/udp-endpoint.ts';
 import { MsgType } from '../protocol/aoo/constants.ts';
-import { decodeAoo } from '../protocol/aoo/messages.ts';
+import { SinkPacketDecoder } from '../protocol/aoo/sink/packet-decoder.ts';
 import type { PacketOut } from '../stream/endpoint.ts';
 import type { SinkEvent } from '../stream/events.ts';
 import { Sink } from '../stream/sink.ts';
@@ -27,6 +27,7 @@ export class StreamReceiver {
   /** Samples per channel played out so far. */
   private position = 0;
   private readonly block: Float32Array;
+  private readonly decoder = new SinkPacketDecoder();
 
   /** A receiver on a socket of its own, closed by `close()`. */
   static async open(o: StreamReceiverOptions & OwnSocket): Promise<StreamReceiver> {
@@ -51,9 +52,9 @@ export class StreamReceiver {
     this.sink = new Sink({ id: o.id, channels: o.channels, sampleRate: o.sampleRate, blockSize: o.blockSize, random: Math.random, latency: o.latency, dynamicResampling: o.dynamicResampling ?? true });
     this.block = new Float32Array(o.channels * o.blockSize);
     udp.attach(MsgType.Sink, o.id, (bytes, from) => {
-      const r = decodeAoo(bytes);
-      if (!r.ok) return;
-      this.sink.handleMessage(r.value, from, ntpNow());
+      const m = this.decoder.decode(bytes);
+      if (m === null) return;
+      this.sink.handleMessage(m, from, ntpNow());
       // Events of arriving packets take effect at the start of the next block.
       this.emitEvents(false);
     });

@@ -4,7 +4,7 @@
  * methods and events (wire spec §12.2).
  */
 import type { ResampleMode } from '../dsp/resampler/resampler.ts';
-import { decodeAoo } from '../protocol/aoo/messages.ts';
+import { SinkPacketDecoder } from '../protocol/aoo/sink/packet-decoder.ts';
 import { type NtpTime, ntpToSeconds } from '../protocol/ntp.ts';
 import { type Endpoint, type SocketAddress, endpointKey } from '../stream/endpoint.ts';
 import { type SinkEvent, StreamState } from '../stream/events.ts';
@@ -62,6 +62,7 @@ export class ReceiveObject {
   private readonly clock: HostClock;
   private readonly output: Float32Array;
   private readonly meter: LevelMeter;
+  private readonly decoder = new SinkPacketDecoder();
   private readonly settings: KeptSettings<SinkSettings, Sink>;
   private readonly dispatcher: MethodDispatcher;
   private readonly sources = new Map<string, Endpoint>();
@@ -125,9 +126,9 @@ export class ReceiveObject {
   }
 
   packet(bytes: Uint8Array, from: SocketAddress): void {
-    const r = decodeAoo(bytes);
-    if (!r.ok) return;
-    this.sink.handleMessage(r.value, from, this.clock.now(this.ctx.now()));
+    const m = this.decoder.decode(bytes);
+    if (m === null) return;
+    this.sink.handleMessage(m, from, this.clock.now(this.ctx.now()));
     for (const e of this.emitted()) this.ctx.output.event(e.name, e.args);
     this.sink.send(this.ctx.output.packet);
   }

@@ -5,8 +5,7 @@
  * objects of another shape, made for another measure, deoptimize the code compiled for the first.
  */
 import { Resampler } from '../../src/dsp/resampler/resampler.ts';
-import { decodeAoo } from '../../src/protocol/aoo/messages.ts';
-import { decodeBinaryDataInto, emptySinkData } from '../../src/protocol/aoo/sink/data.ts';
+import { SinkPacketDecoder } from '../../src/protocol/aoo/sink/packet-decoder.ts';
 import type { PacketOut } from '../../src/stream/endpoint.ts';
 import type { Sink, SinkOptions } from '../../src/stream/sink.ts';
 import type { SourceOptions } from '../../src/stream/source.ts';
@@ -56,24 +55,13 @@ async function cost(op: () => void): Promise<number> {
   return bytes / PER_ROUND;
 }
 
-/**
- * Hands the datagrams of one tick to the sink as an engine with a fixed receive buffer would:
- * binary `/data` decoded in place into one reused frame, anything else decoded whole. (Index
- * loops: a for-of would allocate an iterator per block, here in the measured code.)
- */
+/** Hands the datagrams of one tick to the sink as the engine does. (Index loops: a for-of would allocate an iterator per block, here in the measured code.) */
 function receiver(sink: Sink): (datagrams: readonly Uint8Array[], time: number) => void {
-  const rx = new Uint8Array(4096);
-  const frame = emptySinkData();
+  const decoder = new SinkPacketDecoder();
   return (datagrams, time) => {
     for (let i = 0; i < datagrams.length; i++) {
-      const bytes = datagrams[i]!;
-      if (bytes[0] === 0x81 && (bytes[1]! & 0x7f) === 0) {
-        rx.set(bytes);
-        if (decodeBinaryDataInto(rx, 0, bytes.length, bytes[1]! & 0x80 ? 12 : 4, frame) === null) sink.handleMessage(frame, SOURCE_ENDPOINT, time);
-      } else {
-        const m = decodeAoo(bytes);
-        if (m.ok) sink.handleMessage(m.value, SOURCE_ENDPOINT, time);
-      }
+      const m = decoder.decode(datagrams[i]!);
+      if (m !== null) sink.handleMessage(m, SOURCE_ENDPOINT, time);
     }
   };
 }
